@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
+export default defineConfig({
+  entry: { main: 'src/main.ts', emulator: 'src/emulator/index.ts' },
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  splitting: true,
+  sourcemap: true,
+  clean: true,
+  dts: { entry: { emulator: 'src/emulator/index.ts' } },
+  define: { __VERSION__: JSON.stringify(version) },
+});
