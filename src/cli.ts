@@ -1,0 +1,62 @@
+import { Command, Option } from 'commander';
+import { VERSION, type Runtime } from './runtime.js';
+import { authLoginCommand } from './commands/auth/login.js';
+import { authLogoutCommand } from './commands/auth/logout.js';
+import { authStatusCommand } from './commands/auth/status.js';
+import { authSwitchCommand } from './commands/auth/switch.js';
+import { sessionCreateCommand } from './commands/session/create.js';
+import { sessionListCommand } from './commands/session/list.js';
+import { sessionPollCommand } from './commands/session/poll.js';
+import { sessionStatusCommand } from './commands/session/status.js';
+import { emulatorCommand } from './commands/emulator.js';
+
+/**
+ * The command table. Command files are light: each action imports what it needs (ofetch, conf,
+ * ora, inquirer, the emulator) when it runs, so `--help` and `--version` load commander alone.
+ */
+export function buildProgram(runtime: Runtime): Command {
+  const program = new Command('stackone-connect')
+    .description('Create StackOne connect sessions and wait until the customer has connected.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--profile <name>', 'stored credentials to use (env: STACKONE_PROFILE)')
+    .option('--api-key <key>', 'API key (env: STACKONE_API_KEY; visible in process lists)')
+    .option('--base-url <url>', 'API base URL (env: STACKONE_BASE_URL; default https://api.stackone.com)')
+    .option('--json', 'machine-readable result on stdout')
+    .option('-q, --quiet', 'print only the essential value')
+    .option('--no-input', 'never prompt (env: STACKONE_NO_INPUT=1; implied without a TTY or with CI)')
+    .option('--no-color', 'no colours (env: NO_COLOR)')
+    .option('--verbose', 'trace HTTP requests on stderr, secrets redacted (env: STACKONE_DEBUG=1)')
+    .addOption(new Option('--request-timeout <duration>', 'time limit of each HTTP request').default(undefined, '30s'))
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      writeOut: (text) => runtime.stdout.write(text),
+      writeErr: (text) => runtime.stderr.write(text),
+    })
+    .exitOverride()
+    .addHelpText('after', `
+Examples:
+  $ stackone-connect session create --origin-owner-id acme --origin-owner-name "Acme" --wait
+  $ stackone-connect session create            # interactive: asks, shows the link, waits
+  $ stackone-connect demo                      # the whole flow offline, against the built-in emulator
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 attempt failed, 4 auth, 5 expired, 8 still pending, 130 interrupted.`);
+
+  // Subcommands inherit exitOverride and configureOutput from their parent when created through it.
+  const session = program.command('session').description('create connect sessions and wait for customers');
+  for (const make of [sessionCreateCommand, sessionPollCommand, sessionStatusCommand, sessionListCommand]) {
+    session.addCommand(inherit(make(runtime), session));
+  }
+  const auth = program.command('auth').description('manage API keys and profiles');
+  for (const make of [authLoginCommand, authStatusCommand, authLogoutCommand, authSwitchCommand]) {
+    auth.addCommand(inherit(make(runtime), auth));
+  }
+  program.addCommand(inherit(emulatorCommand(), program));
+  return program;
+}
+
+/** addCommand() does not copy the parent's settings (command() does): copy them. */
+function inherit(command: Command, parent: Command): Command {
+  return command.copyInheritedSettings(parent);
+}

@@ -1,0 +1,85 @@
+import { Command } from 'commander';
+import type { Runtime } from '../../runtime.js';
+import { UsageError } from '../../errors.js';
+import { formatDuration } from '../../core/durations.js';
+import { sanitizeLine } from '../../core/sanitize.js';
+import type { SessionRecord } from '../../store/history.js';
+import { action, commandContext, type CommandContext } from '../context.js';
+import { openHistory } from '../services.js';
+
+/** `session list --json`: never the token (cli-contract.md). */
+export interface ListedSession {
+  session_id: number | string;
+  origin_owner_id: string | null;
+  origin_owner_name: string | null;
+  provider: string | null;
+  profile: string;
+  created_at: string;
+  expires_at: string;
+  status: string;
+  auth_link_url: string;
+}
+
+export function listedSession(record: SessionRecord, now: number): ListedSession {
+  const expired = record.status !== 'authenticated' && Date.parse(record.expires_at) <= now;
+  return {
+    session_id: record.session_id,
+    origin_owner_id: record.origin_owner_id ?? null,
+    origin_owner_name: record.origin_owner_name ?? null,
+    provider: record.provider ?? null,
+    profile: record.profile,
+    created_at: record.created_at,
+    expires_at: record.expires_at,
+    status: expired ? 'expired' : record.status,
+    auth_link_url: record.auth_link_url,
+  };
+}
+
+export function sessionListCommand(runtime: Runtime): Command {
+  return new Command('list')
+    .description('list the sessions created on this machine, newest first')
+    .option('--limit <n>', 'show at most this many')
+    .addHelpText('after', `
+Examples:
+  $ stackone-connect session list
+  $ stackone-connect session list --json | jq '.[0].auth_link_url'`)
+    .action(action(async function (this: Command) {
+      await runSessionList(commandContext(this, runtime), this.opts<{ limit?: string }>());
+    }));
+}
+
+export async function runSessionList(ctx: CommandContext, options: { limit?: string }): Promise<void> {
+  let limit = Infinity;
+  if (options.limit !== undefined) {
+    if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1) throw new UsageError(`Invalid value "${options.limit}" for --limit: give a positive whole number.`);
+    limit = Number(options.limit);
+  }
+  const history = await openHistory(ctx);
+  const now = ctx.runtime.now();
+  const sessions = history.all().reverse().slice(0, limit).map((r) => listedSession(r, now));
+  const theme = ctx.out.out;
+  ctx.out.result({
+    json: sessions,
+    quiet: sessions.map((s) => s.session_id).join('\n') || undefined,
+    human: () => {
+      if (sessions.length === 0) return theme.muted('No sessions created on this machine yet. Create one: stackone-connect session create\n');
+      const rows = sessions.map((s) => [
+        String(s.session_id),
+        sanitizeLine(s.origin_owner_name ?? s.origin_owner_id ?? ''),
+        sanitizeLine(s.provider ?? '-'),
+        s.status,
+        age(now - Date.parse(s.created_at)),
+        s.status === 'expired' || s.status === 'authenticated' ? '-' : `in ${formatDuration(Date.parse(s.expires_at) - now)}`,
+        sanitizeLine(s.profile),
+      ]);
+      const header = ['ID', 'CUSTOMER', 'PROVIDER', 'STATUS', 'CREATED', 'EXPIRES', 'PROFILE'];
+      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+      return [theme.muted(line(header)), ...rows.map(line)].join('\n') + '\n';
+    },
+  });
+}
+
+function age(ms: number): string {
+  return Number.isNaN(ms) ? '-' : `${formatDuration(ms)} ago`;
+}

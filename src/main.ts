@@ -1,0 +1,37 @@
+import { ExitCode } from './errors.js';
+import { abortableSleep } from './core/sleep.js';
+import { run } from './run.js';
+import type { Runtime } from './runtime.js';
+
+/** The process boundary: signals in, exit code out. The only process.exit of the program. */
+async function main(): Promise<void> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second Ctrl-C while the first is being handled: leave at once.
+    if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
+    controller.abort(signal);
+  };
+  // `stackone-connect ... | head`: a closed pipe is the reader's choice, not our error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.Ok);
+    throw error;
+  });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const runtime: Runtime = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+    now: Date.now,
+    sleep: abortableSleep,
+    random: Math.random,
+  };
+  const code = await run(process.argv.slice(2), runtime);
+  // Let piped stdout drain before leaving: process.exit does not wait for it.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}
+
+await main();

@@ -1,0 +1,40 @@
+import type { Ora } from 'ora';
+import type { Output } from './output.js';
+
+/** Progress on stderr: a spinner on a TTY, otherwise one line per change. --quiet silences it. */
+export interface Progress {
+  /** The spinner's text (TTY only; elsewhere a line per change goes through note()). */
+  update(text: string): void;
+  /** A line that stays: above the spinner on a TTY, a plain line elsewhere. */
+  note(line: string): void;
+  stop(): void;
+}
+
+export async function createProgress(out: Output): Promise<Progress> {
+  if (out.mode === 'quiet') return { update() {}, note() {}, stop() {} };
+  if (!out.stderrIsTTY) {
+    return { update() {}, note: (line) => out.info(line), stop() {} };
+  }
+  const { default: ora } = await import('ora');
+  // discardStdin off: Ctrl-C must reach our SIGINT handler as a signal, not as a keystroke ora eats.
+  const spinner: Ora = ora({ stream: out.stderr, discardStdin: false, color: 'cyan' });
+  let started = false;
+  return {
+    update(text) {
+      spinner.text = text;
+      if (!started) {
+        spinner.start();
+        started = true;
+      }
+    },
+    note(line) {
+      if (started) spinner.clear();
+      out.stderr.write(`${line}\n`);
+      if (started) spinner.render();
+    },
+    stop() {
+      if (started) spinner.stop();
+      started = false;
+    },
+  };
+}
