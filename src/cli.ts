@@ -9,6 +9,7 @@ import { sessionListCommand } from './commands/session/list.js';
 import { sessionPollCommand } from './commands/session/poll.js';
 import { sessionStatusCommand } from './commands/session/status.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { demoCommand } from './commands/demo.js';
 
 /**
  * The command table. Command files are light: each action imports what it needs (ofetch, conf,
@@ -52,7 +53,8 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 attempt failed, 4 auth, 5 expired, 8 still
   for (const make of [authLoginCommand, authStatusCommand, authLogoutCommand, authSwitchCommand]) {
     auth.addCommand(inherit(make(runtime), auth));
   }
-  program.addCommand(inherit(emulatorCommand(), program));
+  program.addCommand(inherit(emulatorCommand(runtime), program));
+  program.addCommand(inherit(demoCommand(runtime), program));
   return program;
 }
 

@@ -3,14 +3,14 @@ type Unit = keyof typeof UNIT_MS;
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i;
 
 /**
- * Parses `3600` (seconds), `500ms`, `90s`, `30m`, `12h`, `7d` into milliseconds.
+ * Parses `3600` (seconds, or `bareUnit`), `500ms`, `90s`, `30m`, `12h`, `7d` into milliseconds.
  * Returns undefined for anything else, so the caller can name the flag in its error.
  */
-export function parseDurationMs(input: string): number | undefined {
+export function parseDurationMs(input: string, bareUnit: Unit = 's'): number | undefined {
   const match = DURATION.exec(input.trim());
   if (!match) return undefined;
   const value = Number(match[1]);
-  const unit = (match[2]?.toLowerCase() ?? 's') as Unit;
+  const unit = (match[2]?.toLowerCase() ?? bareUnit) as Unit;
   const ms = value * UNIT_MS[unit];
   return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }

@@ -1,0 +1,55 @@
+import { errorReply, jsonReply } from '../http.js';
+import type { Handler } from './context.js';
+
+/** Array parameters repeat the key, with or without `[]`; commas also separate values. */
+function many(query: URLSearchParams, name: string): string[] {
+  return [...query.getAll(name), ...query.getAll(`${name}[]`)]
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/** A positive whole number, the default when absent, or an error message. */
+function positiveInt(query: URLSearchParams, name: string, fallback: number): number | string {
+  const text = query.get(name);
+  if (text === null || text === '') return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) return `${name} must be a positive integer`;
+  return Number(text);
+}
+
+/**
+ * GET /accounts: a bare array. The spec calls `page` "the page number"; pages count from 1, so
+ * page 0 is refused rather than silently read as the first page.
+ */
+export const listAccounts: Handler = (req, ctx) => {
+  const q = req.query;
+  const page = positiveInt(q, 'page', 1);
+  const pageSize = positiveInt(q, 'page_size', 25);
+  if (typeof page === 'string' || typeof pageSize === 'string') {
+    return errorReply(400, ctx.now(), [page, pageSize].filter((v) => typeof v === 'string').join('; '));
+  }
+  const owners = [...many(q, 'origin_owner_id'), ...many(q, 'origin_owner_ids')];
+  const providers = [...many(q, 'providers'), ...many(q, 'provider')];
+  const statuses = many(q, 'status');
+  const ids = many(q, 'account_ids');
+  const matching = ctx.store
+    .listAccounts()
+    .filter(
+      (a) =>
+        (owners.length === 0 || owners.includes(a.origin_owner_id)) &&
+        (providers.length === 0 || providers.includes(a.provider)) &&
+        (statuses.length === 0 || statuses.includes(a.status)) &&
+        (ids.length === 0 || ids.includes(a.id)),
+    );
+  return jsonReply(200, matching.slice((page - 1) * pageSize, page * pageSize));
+};
+
+export const getAccount: Handler = (_req, ctx, [id]) => {
+  const account = id ? ctx.store.getAccount(id) : undefined;
+  if (!account) return errorReply(404, ctx.now(), `Account ${id ?? ''} not found`);
+  return jsonReply(200, account);
+};
+
+/** PATCH and DELETE exist in StackOne's API; the emulator does not need them for connect flows. */
+export const notImplemented: Handler = (req, ctx) =>
+  errorReply(501, ctx.now(), `${req.method} ${req.path} is not implemented by the emulator`);

@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { checkAccess } from './auth.js';
+import { scheduleAutoComplete } from './auto-complete.js';
+import { CONTROL_PREFIX, routeControl } from './control.js';
+import { FaultPlan, faultReply } from './faults.js';
+import { routeHub } from './hub/routes.js';
+import { emptyReply, errorReply, headerRecord, parseJson, queryRecord, readBody, writeReply, type Reply } from './http.js';
+import { routeApi } from './routes/index.js';
+import type { ApiContext } from './routes/context.js';
+import { Store } from './state.js';
+import { Timers } from './timers.js';
+import type { Emulator, EmulatorOptions, RecordedRequest } from './types.js';
+
+/** The URL clients should use: a wildcard listen address is reached through loopback. */
+function listeningUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+function recordedBody(rawBody: string): unknown {
+  if (rawBody === '') return null;
+  const parsed = parseJson(rawBody);
+  return parsed.ok ? parsed.value : rawBody;
+}
+
+/** Sends the status line and headers of the full reply but only half its body, then drops the socket. */
+function truncate(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed) return;
+  const body = Buffer.from(reply.body);
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length + 1) });
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const now = options.now ?? Date.now;
+  const host = options.host ?? '127.0.0.1';
+  const timers = new Timers();
+  const plan = new FaultPlan(options, now, options.random ?? Math.random);
+  let publicUrl = '';
+  const store = new Store(now, (token) => `${publicUrl}/hub?token=${encodeURIComponent(token)}`);
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const ctx: ApiContext = {
+    store,
+    now,
+    legacy: options.legacy === true,
+    onSessionCreated: (session) => scheduleAutoComplete(options.autoComplete, session, store, timers),
+  };
+
+  /** One API request: record it, apply faults, latency, the WAF, auth and the rate limit, route it. */
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): Promise<string> {
+    const method = req.method ?? 'GET';
+    const headers = headerRecord(req);
+    const query = queryRecord(url.searchParams);
+    const record: RecordedRequest = { method, path: url.pathname, query, headers, body: recordedBody(rawBody), rawBody, status: 0, at: now() };
+    requests.push(record);
+    const send = (reply: Reply): void => {
+      record.status = reply.status;
+      writeReply(res, reply);
+    };
+
+    const fault = plan.take(method, url.pathname);
+    // A hung request is ended only by the client giving up, or by close().
+    if (fault?.kind === 'hang') return 'hang';
+    await timers.sleep(plan.latencyMs() + (fault?.kind === 'delay' ? (fault.delayMs ?? 1000) : 0));
+    if (fault?.kind === 'reset') {
+      req.socket.destroy();
+      return 'reset';
+    }
+    if (fault && (fault.kind === 'status' || fault.kind === 'html' || fault.kind === 'non-json')) {
+      send(faultReply(fault, now()));
+      return `fault ${fault.kind}`;
+    }
+    const reply =
+      checkAccess(headers, options.apiKey, now()) ??
+      plan.rateLimited() ??
+      (plan.randomError() ? errorReply(500, now()) : undefined) ??
+      routeApi({ method, path: url.pathname, query: url.searchParams, headers, rawBody }, ctx);
+    if (fault?.kind === 'truncate') {
+      // The request was handled (a session may exist); only the response is lost half way.
+      record.status = reply.status;
+      truncate(res, reply);
+      return 'truncated';
+    }
+    send(reply);
+    return '';
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    let note = '';
+    // Path only: query strings can carry hub tokens, and nothing else here is worth the risk.
+    res.once('close', () => {
+      const status = res.headersSent ? String(res.statusCode) : '---';
+      const ms = Math.round(performance.now() - started);
+      options.log?.(`${method} ${url.pathname} ${status} ${ms}ms${note ? ` (${note})` : ''}`);
+    });
+    try {
+      const rawBody = await readBody(req).catch(() => undefined);
+      if (rawBody === undefined) return writeReply(res, errorReply(413, now()));
+      const path = url.pathname;
+      if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
+        return writeReply(res, routeControl(emulator, store, method, path, rawBody, now()));
+      }
+      if (path === '/hub' || path.startsWith('/hub/')) return writeReply(res, routeHub(store, method, url, rawBody));
+      // Browsers ask for it when they open the hub; it is not an API request.
+      if (path === '/favicon.ico') return writeReply(res, emptyReply(204));
+      note = await handleApi(req, res, url, rawBody);
+    } catch (error) {
+      note = `emulator error: ${error instanceof Error ? error.message : String(error)}`;
+      writeReply(res, errorReply(500, now()));
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4010, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const port = (server.address() as AddressInfo).port;
+  const url = listeningUrl(host, port);
+  publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
+  let closing: Promise<void> | undefined;
+
+  const emulator: Emulator = {
+    url,
+    port,
+    host,
+    requests,
+    clearRequests: () => void requests.splice(0),
+    connect: (id, opts) => void store.connect(id, opts?.provider),
+    fail: (id, opts) => void store.fail(id, opts),
+    cancel: (id) => void store.cancel(id),
+    startAttempt: (id, opts) => void store.startAttempt(id, opts?.provider),
+    expire: (id) => store.expire(id),
+    injectFaults: (faults) => plan.inject(faults),
+    clearFaults: () => plan.clear(),
+    // Destroys every socket too: keep-alive and hung requests would otherwise hold close() open.
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        timers.clearAll();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      })),
+  };
+  return emulator;
+}

@@ -1,0 +1,121 @@
+/** Public types of the emulator (re-exported by index.ts; part of `stackone-connect/emulator`). */
+
+export type AttemptOutcome = 'connect' | 'fail' | 'cancel';
+
+export interface EmulatorOptions {
+  /** Default 4010; 0 = any free port. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** When set, only this key is accepted; otherwise any non-empty key. */
+  apiKey?: string;
+  /** Added to every API request: a fixed delay, or a random one in [min, max]. */
+  latencyMs?: number | [min: number, max: number];
+  /** 0..1: that share of API requests answer 500 (StackOne error shape). */
+  errorRate?: number;
+  /** 429 + Retry-After beyond `limit` API requests per window. */
+  rateLimit?: { limit: number; windowMs: number; retryAfterSeconds?: number };
+  /** Sessions finish by themselves: a pending attempt at afterMs / 2, the outcome at afterMs. */
+  autoComplete?: { afterMs: number; outcome?: AttemptOutcome; provider?: string };
+  /** An older deployment: GET /connect_sessions/{id} answers 404. */
+  legacy?: boolean;
+  /** Base of auth_link_url; default the listening URL. */
+  publicUrl?: string;
+  /** Clock for timestamps, expiry and rate-limit windows. */
+  now?: () => number;
+  /** Randomness for errorRate and latency ranges, so tests can be deterministic. */
+  random?: () => number;
+  /** One line per request (method, path, status, ms); never headers, tokens or bodies. */
+  log?: (line: string) => void;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+  body: unknown;
+  rawBody: string;
+  /** 0 while unanswered, and for requests that never got a response (reset, hang). */
+  status: number;
+  at: number;
+}
+
+export interface Fault {
+  method?: string;
+  /** A prefix such as '/connect_sessions/'; default any API request. */
+  path?: string;
+  /** Default 1. */
+  times?: number;
+  kind: 'status' | 'html' | 'reset' | 'truncate' | 'non-json' | 'delay' | 'hang';
+  /** 'status' (StackOne error body, default 500) and 'html' (proxy error page, default 502). */
+  status?: number;
+  /** Seconds; adds a Retry-After header. */
+  retryAfter?: number;
+  /** 'delay': answer normally after this long. */
+  delayMs?: number;
+}
+
+export interface Emulator {
+  url: string;
+  port: number;
+  host: string;
+  /** Every API request (not hub pages or control calls), in order of arrival. */
+  requests: RecordedRequest[];
+  clearRequests(): void;
+  connect(sessionId: number, opts?: { provider?: string }): void;
+  fail(sessionId: number, opts?: { code?: string; description?: string; provider?: string }): void;
+  cancel(sessionId: number): void;
+  startAttempt(sessionId: number, opts?: { provider?: string }): void;
+  expire(sessionId: number): void;
+  injectFaults(faults: Fault[]): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+export type AttemptStatus = 'pending' | 'authenticated' | 'error' | 'cancelled';
+
+/** StackOne's LatestConnectionAttempt, as served. */
+export interface AttemptView {
+  id: string;
+  created_at: string;
+  updated_at: string;
+  status: AttemptStatus;
+  account_secure_id: string | null;
+  oauth_error_code: string | null;
+  oauth_error_description: string | null;
+}
+
+/** StackOne's LinkedAccount, as served. */
+export interface LinkedAccount {
+  id: string;
+  provider: string;
+  provider_name: string | null;
+  status: 'active' | 'inactive' | 'suspended' | 'archived' | 'expired' | 'error';
+  status_reasons: { code: string | null; description: string | null; timestamp: string }[];
+  origin_owner_id: string;
+  origin_owner_name: string;
+  origin_username: string | null;
+  label: string | null;
+  type: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The fields a client may send to POST /connect_sessions (after validation). */
+export interface SessionInput {
+  origin_owner_id: string;
+  origin_owner_name: string;
+  categories?: string[] | null;
+  provider?: string | null;
+  provider_version?: string | null;
+  origin_username?: string | null;
+  account_id?: string | null;
+  expires_in?: number | null;
+  metadata?: Record<string, unknown> | null;
+  multiple?: boolean | null;
+  label?: string | null;
+  type?: string | null;
+  integration_id?: string | null;
+  connector_profile_id?: string | null;
+}
