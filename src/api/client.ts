@@ -17,7 +17,7 @@ export interface ClientOptions {
   /** --verbose: one line per request and response; never a key, token or body. */
   trace?: (line: string) => void;
   /** Told before each retry of a create (429 or refused connection). */
-  onRetry?: (reason: string, delayMs: number, attempt: number) => void;
+  onRetry?: (reason: string, delayMs: number, attempt: number, of: number) => void;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -29,6 +29,7 @@ interface RequestSpec { method: 'GET' | 'POST'; path: string; body?: unknown; qu
 /** Create is retried only where StackOne cannot have created anything (cli-contract.md, "Polling"). */
 const CREATE_MAX_RETRIES = 5;
 const CREATE_MAX_WAIT_MS = 60_000;
+const REFUSED_MAX_RETRIES = 3;
 
 export class StackOneClient {
   readonly baseUrl: string;
@@ -62,10 +63,10 @@ export class StackOneClient {
         const data = await this.#request({ method: 'POST', path: '/connect_sessions', body, what: 'Creating the connect session' });
         return requireCreated(data);
       } catch (error) {
-        const delay = attempt < CREATE_MAX_RETRIES ? createRetryDelay(error, attempt) : undefined;
+        const delay = createRetryDelay(error, attempt);
         if (delay === undefined) throw error;
         const reason = error instanceof HttpError ? 'rate limited (429)' : 'connection refused';
-        this.#options.onRetry?.(reason, delay, attempt + 1);
+        this.#options.onRetry?.(reason, delay, attempt + 1, error instanceof HttpError ? CREATE_MAX_RETRIES : REFUSED_MAX_RETRIES);
         await this.#sleep(delay, this.#options.signal);
       }
     }
@@ -139,10 +140,11 @@ export class StackOneClient {
 }
 
 function createRetryDelay(error: unknown, attempt: number): number | undefined {
-  if (error instanceof HttpError && error.status === 429) {
+  if (error instanceof HttpError && error.status === 429 && attempt < CREATE_MAX_RETRIES) {
     return Math.min(error.retryAfterMs ?? 1000 * 2 ** attempt, CREATE_MAX_WAIT_MS);
   }
-  if (error instanceof NetworkError && error.refused) return Math.min(500 * 2 ** attempt, 8000);
+  // A refused connection is usually a wrong URL or a server still starting: a short grace, not a long wait.
+  if (error instanceof NetworkError && error.refused && attempt < REFUSED_MAX_RETRIES) return 250 * 2 ** attempt;
   return undefined;
 }
 

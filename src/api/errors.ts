@@ -89,7 +89,10 @@ export function networkCode(error: unknown): { code: string; detail: string } {
     }
     current = e.cause;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  // No system error code: the innermost message is the informative one ("bad port", ...).
+  let innermost: unknown = error;
+  while (innermost instanceof Error && innermost.cause instanceof Error) innermost = innermost.cause;
+  const message = innermost instanceof Error ? innermost.message : String(innermost);
   return { code: 'ENETWORK', detail: sanitizeLine(message) };
 }
 

@@ -71,3 +71,35 @@ export async function startTlsFront(target: string): Promise<Listening & { caFil
     },
   };
 }
+
+export interface FakeReply {
+  status: number;
+  body: string | object;
+  headers?: Record<string, string>;
+}
+
+/** A scripted HTTP server for answers the emulator would never give (hostile or malformed APIs). */
+export async function startFakeApi(answer: (method: string, path: string) => FakeReply): Promise<Listening & { seen: string[] }> {
+  const seen: string[] = [];
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen.push(`${req.method} ${req.url}`);
+      const reply = answer(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname);
+      const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      res.end(body);
+    });
+  });
+  const { port, close } = await listen(server);
+  return { url: `http://127.0.0.1:${port}`, port, seen, close };
+}
+
+/** A loopback port with nothing listening (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createHttpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -84,8 +84,15 @@ describe('StackOneClient', () => {
     ]);
     await expect(c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' })).resolves.toMatchObject({ id: 12 });
     expect(requests).toHaveLength(4);
-    expect(sleeps).toEqual([3000, 60_000, 2000]);
+    expect(sleeps).toEqual([3000, 60_000, 1000]);
     expect(retries).toEqual(['rate limited (429)', 'rate limited (429)', 'connection refused']);
+  });
+
+  test('a refused connection is retried three times, quickly, then reported', async () => {
+    const { c, requests, sleeps } = client([refused()]);
+    await expect(c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' })).rejects.toBeInstanceOf(NetworkError);
+    expect(requests).toHaveLength(4);
+    expect(sleeps).toEqual([250, 500, 1000]);
   });
 
   test('create gives up after 5 retries', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useHarness } from '../../helpers/emulator.js';
-import { startProxy, startTlsFront } from '../../helpers/network.js';
+import { closedPort, startProxy, startTlsFront } from '../../helpers/network.js';
 
 const h = useHarness();
 let proxy: Awaited<ReturnType<typeof startProxy>>;
@@ -62,7 +62,7 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)', () => {
   });
 
   test('a proxy that is down is a network error (exit 1) naming the problem', async () => {
-    const run = await h.cli(['session', 'status', '1'], { env: { HTTP_PROXY: 'http://127.0.0.1:9' } });
+    const run = await h.cli(['session', 'status', '1'], { env: { HTTP_PROXY: `http://127.0.0.1:${await closedPort()}` } });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Could not reach 127\.0\.0\.1:\d+/);
   });
