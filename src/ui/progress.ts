@@ -5,20 +5,26 @@ import type { Output } from './output.js';
 export interface Progress {
   /** The spinner's text (TTY only; elsewhere a line per change goes through note()). */
   update(text: string): void;
-  /** A line that stays: above the spinner on a TTY, a plain line elsewhere. */
+  /** A line that stays: above the spinner on a TTY, a plain line elsewhere. --quiet drops it. */
   note(line: string): void;
+  /** Like note(), but a warning: printed even with --quiet. */
+  alert(line: string): void;
   stop(): void;
 }
 
 export async function createProgress(out: Output): Promise<Progress> {
-  if (out.mode === 'quiet') return { update() {}, note() {}, stop() {} };
-  if (!out.stderrIsTTY) {
-    return { update() {}, note: (line) => out.info(line), stop() {} };
-  }
+  const plain = (line: string) => out.stderr.write(`${line}\n`);
+  if (out.mode === 'quiet') return { update() {}, note() {}, alert: plain, stop() {} };
+  if (!out.stderrIsTTY) return { update() {}, note: plain, alert: plain, stop() {} };
   const { default: ora } = await import('ora');
   // discardStdin off: Ctrl-C must reach our SIGINT handler as a signal, not as a keystroke ora eats.
   const spinner: Ora = ora({ stream: out.stderr, discardStdin: false, color: 'cyan' });
   let started = false;
+  const note = (line: string) => {
+    if (started) spinner.clear();
+    plain(line);
+    if (started) spinner.render();
+  };
   return {
     update(text) {
       spinner.text = text;
@@ -27,11 +33,8 @@ export async function createProgress(out: Output): Promise<Progress> {
         started = true;
       }
     },
-    note(line) {
-      if (started) spinner.clear();
-      out.stderr.write(`${line}\n`);
-      if (started) spinner.render();
-    },
+    note,
+    alert: note,
     stop() {
       if (started) spinner.stop();
       started = false;

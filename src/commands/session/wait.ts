@@ -85,7 +85,7 @@ export async function waitForCustomer(
       }
       spin();
     } else if (event.type === 'retry') {
-      progress.note(out.err.warning(`${out.err.symbols.warning} Could not read the session: ${sanitizeLine(event.error.message)} Retrying in ${formatDuration(event.delayMs)} (failure ${event.failures}).`));
+      progress.alert(out.err.warning(`${out.err.symbols.warning} Could not read the session: ${sanitizeLine(event.error.message)} Retrying in ${formatDuration(event.delayMs)} (failure ${event.failures}).`));
     } else {
       progress.note(out.err.muted(`Reading the session again after ${event.failures} failed ${event.failures === 1 ? 'try' : 'tries'}.`));
     }
@@ -121,7 +121,10 @@ export async function waitForCustomer(
 
   const session = lastSession ? { ...target.initial, ...lastSession } : target.initial;
   const json = sessionResultJson(target.id, status, session, target.record);
-  out.result(sessionResult(out.out, json, { resume, expiresAt, now: runtime.now() }));
+  const result = sessionResult(out.out, json, { resume, expiresAt, now: runtime.now() });
+  // Below the spinner's notes on the same terminal, a blank line sets the outcome apart.
+  const shared = out.mode === 'human' && out.stderrIsTTY && Boolean(runtime.stdout.isTTY);
+  out.result(shared ? { ...result, human: () => `\n${result.human()}` } : result);
   await remember(ctx, history, target, json.status, json.account_secure_id);
 
   if (end === 'interrupted') {
