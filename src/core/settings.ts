@@ -13,6 +13,12 @@ export interface Settings {
   baseUrlSource: BaseUrlSource;
 }
 
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function isValidProfileName(name: string): boolean {
+  return PROFILE_NAME.test(name);
+}
+
 export interface ProfileSource {
   defaultProfile(): string | undefined;
   get(name: string): { api_key?: string; base_url?: string } | undefined;

@@ -11,13 +11,6 @@ interface ConfigFile extends Record<string, unknown> {
   profiles?: Record<string, Profile>;
 }
 
-export const DEFAULT_PROFILE = 'default';
-const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-export function isValidProfileName(name: string): boolean {
-  return PROFILE_NAME.test(name);
-}
-
 /** Profiles (name -> API key, base URL) and the default profile, in config.json. */
 export class ProfileStore {
   readonly #store: JsonStore<ConfigFile>;
