@@ -9,6 +9,7 @@ import { sessionListCommand } from './commands/session/list.js';
 import { sessionPollCommand } from './commands/session/poll.js';
 import { sessionStatusCommand } from './commands/session/status.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { completionCommand } from './commands/completion.js';
 import { demoCommand } from './commands/demo.js';
 
 /**
@@ -55,6 +56,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 attempt failed, 4 auth, 5 expired, 8 still
   }
   program.addCommand(inherit(emulatorCommand(runtime), program));
   program.addCommand(inherit(demoCommand(runtime), program));
+  program.addCommand(inherit(completionCommand(runtime, () => program), program));
   return program;
 }
 

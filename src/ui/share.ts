@@ -14,6 +14,39 @@ export function browserUnavailable(env: NodeJS.ProcessEnv, platform = process.pl
   return undefined;
 }
 
+/** Light modules around the code: scanners need a margin, and a dark terminal gives none. */
+const QUIET_ZONE = 2;
+// Dark modules in black on a bright white background, whatever the terminal's theme: a code drawn
+// in the terminal's own colours comes out inverted on dark themes, which many scanners reject.
+const QR_COLOURS = '\u001b[30;107m';
+const RESET = '\u001b[0m';
+
+/**
+ * The link as a QR code, two modules a character cell (upper and lower half blocks), or the
+ * reason it cannot be drawn here.
+ */
+export async function renderQr(url: string, columns: number | undefined): Promise<{ text: string } | { problem: string }> {
+  const { default: QRCode } = await import('qrcode');
+  const { modules } = QRCode.create(url, { errorCorrectionLevel: 'L' });
+  const width = modules.size + 2 * QUIET_ZONE;
+  if (columns !== undefined && columns > 0 && width > columns) {
+    return { problem: `the terminal is ${columns} columns wide and the QR code needs ${width}; widen the window and run again, or use --copy` };
+  }
+  const dark = (row: number, col: number) =>
+    row >= 0 && col >= 0 && row < modules.size && col < modules.size && modules.get(row, col) === 1;
+  const lines: string[] = [];
+  for (let row = -QUIET_ZONE; row < modules.size + QUIET_ZONE; row += 2) {
+    let line = '';
+    for (let col = -QUIET_ZONE; col < modules.size + QUIET_ZONE; col++) {
+      const top = dark(row, col);
+      const bottom = dark(row + 1, col);
+      line += top && bottom ? '█' : top ? '▀' : bottom ? '▄' : ' ';
+    }
+    lines.push(`${QR_COLOURS}${line}${RESET}`);
+  }
+  return { text: lines.join('\n') };
+}
+
 /**
  * --open / --copy / --qr: conveniences for a person at a terminal. Best effort: each failure is a
  * warning, never an error, and the link has already been printed.
@@ -26,9 +59,10 @@ export async function shareLink(url: string, flags: ShareFlags, out: Output, run
   }
   if (flags.qr) {
     try {
-      const { default: QRCode } = await import('qrcode');
-      const code = await QRCode.toString(url, { type: 'terminal', small: true, errorCorrectionLevel: 'L' });
-      out.stderr.write(`\n${code}\n`);
+      // Drawn on stderr: a picture for a phone camera is not a result a script could read.
+      const qr = runtime.stderr.isTTY ? await renderQr(url, runtime.stderr.columns) : { problem: 'stderr is not a terminal' };
+      if ('text' in qr) out.stderr.write(`\n${qr.text}\n\n`);
+      else out.warn(`Not drawing the QR code: ${qr.problem}.`);
     } catch (error) {
       out.warn(`Could not draw the QR code: ${(error as Error).message}`);
     }

@@ -2,8 +2,7 @@ import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import { redactKey } from '../../core/redact.js';
-import { resolveProfileName } from '../../core/settings.js';
-import { isValidProfileName } from '../../store/profiles.js';
+import { isValidProfileName, resolveProfileName } from '../../core/settings.js';
 import { action, commandContext, type CommandContext } from '../context.js';
 import { loadSettings, openClient, openProfiles } from '../services.js';
 import { readAllStdin } from '../stdin.js';
@@ -47,7 +46,7 @@ export async function runAuthLogin(ctx: CommandContext, options: LoginOptions): 
     key = flags.apiKey.trim();
   } else if (ctx.canPrompt) {
     const { promptApiKey } = await import('../../ui/prompts.js');
-    key = await promptApiKey(profile);
+    key = await promptApiKey(profile, { input: runtime.stdin, output: runtime.stdout, signal: runtime.signal });
   } else {
     throw new UsageError('No API key given and no terminal to ask for one.',
       'Pipe it in: printenv STACKONE_KEY | stackone-connect auth login --api-key-stdin');

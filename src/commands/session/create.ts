@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { CliError, ExitCode, type ExitCodeValue } from '../../errors.js';
+import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import type { StackOneClient } from '../../api/client.js';
 import { BadResponseError, HttpError, NetworkError } from '../../api/errors.js';
 import type { ConnectSessionCreate, ConnectSessionCreated } from '../../api/types.js';
-import { buildCreateBody, missingRequired, parseCategories, parseExpiresIn, parseType, type CreateFlags, type FileReader } from '../../core/create-body.js';
+import { buildCreateBody, missingRequired, type CreateFlags, type FileReader } from '../../core/create-body.js';
 import { parsePollFlags, type PollFlags } from '../../core/poll-flags.js';
 import { sanitizeLine } from '../../core/sanitize.js';
 import type { SessionRecord } from '../../store/history.js';
@@ -75,13 +75,18 @@ export async function runSessionCreate(ctx: CommandContext, options: CreateOptio
 
   if (interactive) {
     // Check what was given before asking for the rest: a typo must not cost a whole dialogue.
-    if (options.categories) parseCategories(options.categories);
-    if (options.type !== undefined) parseType(options.type);
-    if (options.expiresIn !== undefined) parseExpiresIn(options.expiresIn);
+    await checkGivenFlags(options, fileReader(runtime));
     settings = await loadSettings(ctx);
     client = await openClient(ctx, settings);
-    const { promptSessionInput } = await import('../../ui/prompts.js');
-    flags = await promptSessionInput(options, { listConnectors: () => client!.listConnectors() });
+    (await openHistory(ctx)).all(); // likewise a corrupt history, which would stop us after the dialogue
+    const { inquirerAsk, promptSessionInput } = await import('../../ui/prompts.js');
+    const api = client;
+    flags = await promptSessionInput(options, {
+      ask: inquirerAsk({ input: runtime.stdin, output: runtime.stdout, signal: runtime.signal }),
+      listConnectors: () => api.listConnectors(),
+      note: (text) => runtime.stderr.write(`${out.err.muted(text)}\n`),
+      warn: (text) => out.warn(text),
+    });
   }
 
   const { body, expiresInSeconds, warnings } = await buildCreateBody(flags, fileReader(runtime));
@@ -119,13 +124,25 @@ export async function runSessionCreate(ctx: CommandContext, options: CreateOptio
   const id = String(created.id);
   const wait = options.wait ?? interactive;
   const result = createdResult(out.out, created, { expiresAt: Date.parse(record.expires_at), now: runtime.now(), pollCommand: resumeCommand(ctx, id) });
-  if (!wait || out.mode === 'human') out.result(result);
-  else if (out.stderrIsTTY) out.info(`Auth link: ${out.err.link(sanitizeLine(created.auth_link_url))}`);
+  // In a dialogue, blank lines set the link apart from the answers above and the wait below.
+  const spaced = interactive && out.mode === 'human' ? { ...result, human: () => `\n${result.human()}${wait ? '\n' : ''}` } : result;
+  if (!wait || out.mode === 'human') out.result(spaced);
+  // Even with --quiet: on a terminal the person waiting needs the link to send (stdout stays quiet).
+  else if (out.stderrIsTTY) out.stderr.write(`Auth link: ${out.err.link(sanitizeLine(created.auth_link_url))}\n`);
 
   const { shareLink } = await import('../../ui/share.js');
   await shareLink(created.auth_link_url, options, out, runtime);
   if (!wait) return ExitCode.Ok;
   return waitForCustomer(ctx, client, history, { id, profile: settings.profile, token: created.token, record, initial: created }, poll);
+}
+
+/** The flags given next to the prompts, validated as the body would be (exit 2 before any question). */
+async function checkGivenFlags(options: CreateOptions, files: FileReader): Promise<void> {
+  if (options.metadata === '@-') {
+    throw new UsageError('--metadata @- reads stdin, which is the terminal the questions are asked on.',
+      'Give the metadata as JSON or @file.json, or pass every required flag so that nothing is asked.');
+  }
+  await buildCreateBody({ ...options, originOwnerId: 'placeholder', originOwnerName: 'placeholder' }, files);
 }
 
 /** One create. After a failure that may have reached StackOne, say so: never send it again. */

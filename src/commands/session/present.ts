@@ -57,7 +57,7 @@ export function describeAttempt(attempt: ConnectSession['latest_connection_attem
 function rows(theme: Theme, entries: [string, string | null | undefined][]): string {
   return entries
     .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '')
-    .map(([label, value]) => `  ${theme.muted(label.padEnd(10))}${value}`)
+    .map(([label, value]) => `  ${theme.muted(label.padEnd(11))}${value}`)
     .join('\n');
 }
 
@@ -100,7 +100,7 @@ export function createdResult(
       `${theme.symbols.success} Connect session created for ${who}.`,
       '',
       `  Send this link to the customer:`,
-      `  ${theme.link(sanitizeLine(created.auth_link_url))}`,
+      `  ${theme.strong(theme.link(sanitizeLine(created.auth_link_url)))}`,
       '',
       rows(theme, [
         ['Session', String(created.id)],
