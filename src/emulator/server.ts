@@ -105,7 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
         return writeReply(res, routeControl(emulator, store, method, path, rawBody, now()));
       }
-      if (path === '/hub' || path.startsWith('/hub/')) return writeReply(res, routeHub(store, method, url, rawBody));
+      if (path === '/hub' || path.startsWith('/hub/')) return writeReply(res, routeHub(store, method, url, rawBody, now()));
       // Browsers ask for it when they open the hub; it is not an API request.
       if (path === '/favicon.ico') return writeReply(res, emptyReply(204));
       note = await handleApi(req, res, url, rawBody);

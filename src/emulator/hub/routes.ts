@@ -14,11 +14,11 @@ function sessionFor(store: Store, token: string | null): SessionRecord | Reply {
  * The page at each auth_link_url (`GET /hub?token=…`) and its form (`POST /hub/attempt`, fields
  * token, provider, action = connect | fail | cancel). Plain HTML forms, so it works without JS.
  */
-export function routeHub(store: Store, method: string, url: URL, rawBody: string): Reply {
+export function routeHub(store: Store, method: string, url: URL, rawBody: string, now: number): Reply {
   if (url.pathname === '/hub' && (method === 'GET' || method === 'HEAD')) {
     const found = sessionFor(store, url.searchParams.get('token'));
     if (!('id' in found)) return found;
-    return htmlReply(200, hubPage(found, store.offeredProviders(found)));
+    return htmlReply(200, hubPage(found, store.offeredProviders(found), now));
   }
   if (url.pathname === '/hub/attempt' && method === 'POST') {
     const form = new URLSearchParams(rawBody);

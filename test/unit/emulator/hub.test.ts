@@ -6,7 +6,7 @@ function post(url: string, form: Record<string, string>): Promise<Response> {
 }
 
 function options(html: string): string[] {
-  return [...html.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]!);
+  return [...html.matchAll(/<input type="radio" name="provider" value="([^"]*)"/g)].map((m) => m[1]!);
 }
 
 describe('hub page', () => {
@@ -20,11 +20,27 @@ describe('hub page', () => {
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co');
     expect(html).not.toContain('<script>');
     expect(html).toContain('o&#39;1');
-    expect(html).toContain('Categories: ats, crm');
+    expect(html).toContain('<li class="chip">ATS</li><li class="chip">CRM</li>');
     expect(options(html)).toEqual(['greenhouse', 'lever', 'salesforce', 'hubspot']);
-    for (const id of ['provider-select', 'connect', 'fail', 'cancel']) expect(html).toContain(`data-testid="${id}"`);
+    // the first provider is chosen, so a single click on Connect works
+    expect(html).toContain('value="greenhouse" checked');
+    expect(html.match(/ checked/g)).toHaveLength(1);
+    for (const id of ['providers', 'provider-hubspot', 'connect', 'fail', 'cancel']) expect(html).toContain(`data-testid="${id}"`);
     // no external assets: the page works offline
-    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(html).not.toMatch(/(src|href)="https?:|url\(|@import|<script|<link /);
+  });
+
+  it('edit mode names the account, offers only its provider, and connecting updates that account', async () => {
+    const emu = await emulator();
+    const first = await createSession(emu, { categories: ['hris'] });
+    emu.connect(first.id, { provider: 'personio' });
+    const accountId = ((await getSession(emu, first.id))['latest_connection_attempt'] as { account_secure_id: string }).account_secure_id;
+    const edit = await createSession(emu, { account_id: accountId, categories: ['hris', 'ats'] });
+    const html = await (await fetch(edit.auth_link_url)).text();
+    expect(html).toContain(`data-testid="edit-mode">Reconnecting the existing account <code>${accountId}</code>`);
+    expect(options(html)).toEqual(['personio']);
+    const done = await (await post(`${emu.url}/hub/attempt`, { token: edit.token, provider: 'personio', action: 'connect' })).text();
+    expect(done).toContain(`<code data-testid="account-id">${accountId}</code>`);
   });
 
   it('offers only the session provider when it has one', async () => {
@@ -55,7 +71,8 @@ describe('hub page', () => {
     expect(failed).toContain(`href="/hub?token=${encodeURIComponent(s.token)}" data-testid="try-again"`);
     expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'error' });
     const again = await (await fetch(s.auth_link_url)).text();
-    expect(again).toContain('Last attempt: error (access_denied');
+    expect(again).toContain('data-testid="last-attempt" data-status="error"');
+    expect(again).toContain('The last attempt failed: access_denied');
     const cancelled = await (await post(`${emu.url}/hub/attempt`, { token: s.token, action: 'cancel' })).text();
     expect(cancelled).toContain('data-status="cancelled"');
     expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'cancelled' });
