@@ -53,7 +53,7 @@ export async function openClient(ctx: CommandContext, settings: Settings, apiKey
     now: ctx.runtime.now,
     sleep: ctx.runtime.sleep,
     trace: ctx.verbose ? (line) => ctx.out.trace(line) : undefined,
-    onRetry: (reason, delayMs, attempt) =>
-      ctx.out.warn(`Create request ${reason}; sending it again in ${formatDuration(delayMs)} (retry ${attempt} of 5).`),
+    onRetry: (reason, delayMs, attempt, of) =>
+      ctx.out.warn(`Create request ${reason}; sending it again in ${formatDuration(delayMs)} (retry ${attempt} of ${of}).`),
   });
 }

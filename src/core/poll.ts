@@ -1,6 +1,7 @@
 import { CancelledError } from '../errors.js';
 import { BadResponseError, HttpError, NetworkError } from '../api/errors.js';
 import type { ConnectionAttempt, ConnectSession } from '../api/types.js';
+import { refusedForExpiry } from './session-source.js';
 
 /** The `status` of the JSON result (cli-contract.md, "Output"). */
 export type ResultStatus = 'authenticated' | 'pending' | 'error' | 'cancelled' | 'expired';
@@ -99,6 +100,7 @@ export async function pollSession(options: PollOptions, deps: PollDeps): Promise
   let reading: Reading | undefined;
   let lastKey: string | undefined;
   let failures = 0;
+  let lastError: unknown;
 
   for (;;) {
     if (signal?.aborted) throw new CancelledError();
@@ -115,7 +117,9 @@ export async function pollSession(options: PollOptions, deps: PollDeps): Promise
       if (reading.kind === 'failed' && options.failFast) return { end: 'failed', status: reading.status, session, reading };
     } catch (error) {
       if (error instanceof CancelledError || signal?.aborted) throw new CancelledError();
+      if (refusedForExpiry(error, options.expiresAt, now())) return { end: 'expired', status: 'expired', session, reading };
       failures++;
+      lastError = error;
       const retry = retryDelay(error, options.intervalMs, failures, deps.random);
       if (retry === undefined) throw error;
       delay = retry;
@@ -125,6 +129,8 @@ export async function pollSession(options: PollOptions, deps: PollDeps): Promise
     const current = now();
     if (current >= deadline) {
       const expired = options.expiresAt !== undefined && current >= options.expiresAt;
+      // Not one read succeeded: "still pending" (8) would be a guess. The API is the problem (1).
+      if (!expired && session === undefined && lastError) throw lastError;
       return { end: expired ? 'expired' : 'timeout', status: expired ? 'expired' : resultStatus(reading), session, reading };
     }
     // Never sleep past the deadline: the last reading is taken at the deadline itself.

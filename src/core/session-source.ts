@@ -10,6 +10,28 @@ export interface SessionReader {
 /** Statuses that can mean "this deployment has no GET /connect_sessions/{id}" (it is new in 2026). */
 const NO_GET = new Set([404, 405, 501]);
 
+/**
+ * POST /connect_sessions/authenticate refused the session token (401) after the key itself was
+ * accepted: the session has expired, or the token is not this session's. Callers that know the
+ * session's expiry turn this into "expired" (exit 5); otherwise it is an error (exit 1).
+ */
+export class TokenRefusedError extends CliError {
+  constructor(id: string) {
+    super(`The API refused the token of session ${id} (401): the session has expired, or the token is not this session's.`, {
+      exitCode: ExitCode.Error,
+      suggestion: 'Check --token, or create a new session with `stackone-connect session create`.',
+    });
+  }
+}
+
+/** Our expiry is the 201's arrival + expires_in, a little after StackOne's own: allow for that. */
+export const EXPIRY_SKEW_MS = 30_000;
+
+/** Whether a refused token is explained by the session's (known) expiry. */
+export function refusedForExpiry(error: unknown, expiresAt: number | undefined, now: number): boolean {
+  return error instanceof TokenRefusedError && expiresAt !== undefined && now >= expiresAt - EXPIRY_SKEW_MS;
+}
+
 export function sessionNotFound(id: string): CliError {
   return new CliError(`Session ${id} not found.`, {
     exitCode: ExitCode.Error,
@@ -45,6 +67,13 @@ export function sessionFetcher(
         onFallback?.(error.status);
       }
     }
-    return client.authenticateSession(token!);
+    try {
+      return await client.authenticateSession(token!);
+    } catch (error) {
+      // The key passed (the GET got past auth to a 404/405/501): a 401 here is the token
+      // refused, as an expired session's token is. Not an API-key problem (exit 4).
+      if (error instanceof HttpError && error.status === 401) throw new TokenRefusedError(id);
+      throw error;
+    }
   };
 }

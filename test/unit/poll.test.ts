@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { CancelledError } from '../../src/errors.js';
+import { TokenRefusedError } from '../../src/core/session-source.js';
 import { BadResponseError, HttpError, NetworkError } from '../../src/api/errors.js';
 import type { ConnectSession } from '../../src/api/types.js';
 import { backoffDelay, pollSession, type PollEvent, type PollOptions } from '../../src/core/poll.js';
@@ -50,6 +51,17 @@ describe('pollSession', () => {
     expect(s.sleeps).toEqual([2000, 2000, 2000]);
     const changes = s.events.filter((e) => e.type === 'reading' && e.changed).map((e) => e.type === 'reading' && e.reading.kind);
     expect(changes).toEqual(['waiting', 'pending', 'authenticated']);
+  });
+
+  test('a refused token near the known expiry ends as expired (the server expires a little before us)', async () => {
+    const s = scripted([pending, new TokenRefusedError('7')], { expiresAt: 1_000_000 + 2000 + 10_000 });
+    expect(await s.run).toMatchObject({ end: 'expired', status: 'expired', session: pending });
+    expect(s.calls()).toBe(2);
+  });
+
+  test('a refused token long before the expiry, or with no expiry known, is an error', async () => {
+    await expect(scripted([pending, new TokenRefusedError('7')], { expiresAt: 1_000_000 + 600_000 }).run).rejects.toBeInstanceOf(TokenRefusedError);
+    await expect(scripted([new TokenRefusedError('7')]).run).rejects.toBeInstanceOf(TokenRefusedError);
   });
 
   test('authenticated without an account id keeps waiting', async () => {
@@ -135,10 +147,20 @@ describe('pollSession', () => {
     expect(s.sleeps).toEqual([7000]);
   });
 
-  test('errors never outlast the deadline', async () => {
+  test('errors never outlast the deadline; with no read at all the last error is the answer', async () => {
     const s = scripted([new HttpError(503, undefined, undefined, 'x')], { timeoutMs: 10_000 });
-    expect(await s.run).toMatchObject({ end: 'timeout', status: 'pending' });
+    await expect(s.run).rejects.toMatchObject({ status: 503 });
     expect(s.sleeps.reduce((a, b) => a + b, 0)).toBe(10_000);
+  });
+
+  test('errors until the deadline after a successful read end as a timeout with the last status', async () => {
+    const s = scripted([pending, new HttpError(503, undefined, undefined, 'x')], { timeoutMs: 10_000 });
+    expect(await s.run).toMatchObject({ end: 'timeout', status: 'pending' });
+  });
+
+  test('errors until the expiry end as expired', async () => {
+    const s = scripted([new HttpError(503, undefined, undefined, 'x')], { expiresAt: 1_000_000 + 5000 });
+    expect(await s.run).toMatchObject({ end: 'expired', status: 'expired' });
   });
 
   test.each([

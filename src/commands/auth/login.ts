@@ -4,7 +4,7 @@ import type { Runtime } from '../../runtime.js';
 import { redactKey } from '../../core/redact.js';
 import { isValidProfileName, resolveProfileName } from '../../core/settings.js';
 import { action, commandContext, type CommandContext } from '../context.js';
-import { loadSettings, openClient, openProfiles } from '../services.js';
+import { loadSettings, openClient, openProfiles, warnIfKeyFlag } from '../services.js';
 import { readAllStdin } from '../stdin.js';
 import { verifyKey } from './shared.js';
 
@@ -58,6 +58,8 @@ export async function runAuthLogin(ctx: CommandContext, options: LoginOptions): 
   if (options.verify !== false) {
     const client = await openClient(ctx, settings, key);
     await verifyKey(client);
+  } else {
+    warnIfKeyFlag(ctx, settings); // openClient warns otherwise: --api-key is in the process list either way
   }
   const baseUrl = settings.baseUrlSource === 'flag' ? settings.baseUrl : undefined;
   const { madeDefault } = await profiles.save(profile, { api_key: key, ...(baseUrl ? { base_url: baseUrl } : {}) });

@@ -4,7 +4,7 @@ import type { Runtime } from '../../runtime.js';
 import { redactKey } from '../../core/redact.js';
 import { sanitizeLine } from '../../core/sanitize.js';
 import { action, commandContext, type CommandContext } from '../context.js';
-import { openClient, openProfiles } from '../services.js';
+import { openClient, openProfiles, warnIfKeyFlag } from '../services.js';
 import { resolveSettings } from '../../core/settings.js';
 import { isRejection, verifyKey } from './shared.js';
 
@@ -38,6 +38,8 @@ export async function runAuthStatus(ctx: CommandContext, options: { verify?: boo
       verified = false;
       problem = error as Error;
     }
+  } else {
+    warnIfKeyFlag(ctx, settings); // openClient warns otherwise: --api-key is in the process list either way
   }
   const key = settings.apiKey ? redactKey(settings.apiKey) : null;
   out.result({

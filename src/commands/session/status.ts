@@ -3,7 +3,7 @@ import { ExitCode, type ExitCodeValue } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
 import { parseSessionId } from '../../core/poll-flags.js';
 import { readSession, resultStatus, type ResultStatus } from '../../core/poll.js';
-import { sessionFetcher } from '../../core/session-source.js';
+import { refusedForExpiry, sessionFetcher } from '../../core/session-source.js';
 import { action, commandContext, type CommandContext } from '../context.js';
 import { loadSettings, openClient, openHistory, requireKey } from '../services.js';
 import { sessionResult, sessionResultJson } from './present.js';
@@ -40,11 +40,16 @@ export async function runSessionStatus(ctx: CommandContext, rawId: string, optio
   const history = await openHistory(ctx);
   const record = history.find(id, settings.profile);
   const client = await openClient(ctx, settings);
-  const session = await sessionFetcher(client, id, options.token ?? record?.token)();
-  const reading = readSession(session);
-  const now = ctx.runtime.now();
   const expiresAt = record ? Date.parse(record.expires_at) : NaN;
-  let status = resultStatus(reading);
+  let session;
+  try {
+    session = await sessionFetcher(client, id, options.token ?? record?.token)();
+  } catch (error) {
+    // An expired session's token is refused (older deployments): the answer is "expired".
+    if (!refusedForExpiry(error, Number.isNaN(expiresAt) ? undefined : expiresAt, ctx.runtime.now())) throw error;
+  }
+  const now = ctx.runtime.now();
+  let status: ResultStatus = session ? resultStatus(readSession(session)) : 'expired';
   if (status !== 'authenticated' && !Number.isNaN(expiresAt) && now >= expiresAt) status = 'expired';
   const json = sessionResultJson(id, status, session, record);
   ctx.out.result(sessionResult(ctx.out.out, json, { resume: resumeCommand(ctx, id), expiresAt: Number.isNaN(expiresAt) ? undefined : expiresAt, now }));

@@ -112,6 +112,7 @@ const cases: Case[] = [
   { name: 'a session answer that is not an object', args: ['session', 'status', '8'], env: { STACKONE_BASE_URL: 'FAKE' }, code: 1, message: /something other than a session object/, sends: true },
   { name: 'an unexpected status (418)', args: ['session', 'status', '9'], env: { STACKONE_BASE_URL: 'FAKE' }, code: 1, message: /418 Error: I am a teapot/, sends: true },
   { name: 'nothing listening', args: create(), env: { STACKONE_BASE_URL: 'REFUSED' }, code: 1, message: /Could not reach 127\.0\.0\.1:\d+: connection refused/, sends: true },
+  { name: 'a poll that never reads the session before --timeout', args: ['session', 'poll', '1', '--interval', '100ms', '--timeout', '1s'], env: { STACKONE_BASE_URL: 'REFUSED' }, code: 1, message: /Could not read the session[\s\S]*✗ Could not reach 127\.0\.0\.1:\d+: connection refused/, sends: true },
   { name: 'a port fetch refuses to use', args: create(), env: { STACKONE_BASE_URL: 'http://127.0.0.1:9' }, code: 1, message: /Could not reach 127\.0\.0\.1:9: bad port/, sends: true },
   { name: 'a host name that does not resolve', args: ['session', 'status', '1'], env: { STACKONE_BASE_URL: 'https://api.stackone.invalid' }, code: 1, message: /Could not reach api\.stackone\.invalid: the host name could not be resolved/, sends: true },
 ];
