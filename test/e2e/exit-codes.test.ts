@@ -1,22 +1,10 @@
-import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import type { CliResult } from '../helpers/cli.js';
 import { useHarness } from '../helpers/emulator.js';
 import { createSession, drive, OWNER } from '../helpers/e2e.js';
+import { closedPort } from '../helpers/network.js';
 
 const h = useHarness();
-
-/** A loopback port where nothing listens. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 type Row = [code: number, scenario: string, run: () => Promise<CliResult>, stderr?: RegExp];
 

@@ -1,5 +1,4 @@
 import { statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
@@ -8,6 +7,7 @@ import {
   drive, historyOf, linesMatching, oneJsonLine, OWNER, OWNER_BODY, RESULT_KEYS, requestsTo, waitingSessionId,
   type Created, type SessionResult,
 } from '../helpers/e2e.js';
+import { closedPort } from '../helpers/network.js';
 
 const h = useHarness();
 
@@ -471,7 +471,7 @@ describe('session create: retries never create two sessions', () => {
     });
 
     test('a refused connection is retried (nothing can have been created), then the session is created once', async () => {
-      const port = await freePort();
+      const port = await closedPort();
       let starting: Promise<Emulator> | undefined;
       // The API comes up only once the first attempt has been refused, before the retry.
       const result = await drive((o) => h.cli(['session', 'create', ...OWNER, '--json'], { ...o, env: { STACKONE_BASE_URL: `http://127.0.0.1:${port}` } }), [
@@ -485,13 +485,3 @@ describe('session create: retries never create two sessions', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
