@@ -119,7 +119,7 @@ describe('scripted faults over the control API', () => {
 describe('the emulator\'s fault flags', () => {
   test('poll outlasts --error-rate, --rate-limit with --retry-after and --latency until --auto-complete connects', { timeout: 60_000 }, async () => {
     const emulator = await startEmulatorProcess([
-      '--api-key', 'v1.eu1.fault-flags-key-0123456789', '--error-rate', '0.4', '--rate-limit', '6/2s', '--retry-after', '1',
+      '--api-key', 'v1.eu1.fault-flags-key-0123456789', '--error-rate', '0.4', '--rate-limit', '3/2s', '--retry-after', '1',
       '--latency', '10-60', '--auto-complete', '4s',
     ]);
     try {
