@@ -124,8 +124,9 @@ export async function runSessionCreate(ctx: CommandContext, options: CreateOptio
   const id = String(created.id);
   const wait = options.wait ?? interactive;
   const result = createdResult(out.out, created, { expiresAt: Date.parse(record.expires_at), now: runtime.now(), pollCommand: resumeCommand(ctx, id) });
-  // In a dialogue, blank lines set the link apart from the answers above and the wait below.
-  const spaced = interactive && out.mode === 'human' ? { ...result, human: () => `\n${result.human()}${wait ? '\n' : ''}` } : result;
+  // Blank lines set the link apart from a dialogue's answers above and from the wait's result below.
+  const [before, after] = [interactive ? '\n' : '', wait ? '\n' : ''];
+  const spaced = out.mode === 'human' ? { ...result, human: () => `${before}${result.human()}${after}` } : result;
   if (!wait || out.mode === 'human') out.result(spaced);
   // Even with --quiet: on a terminal the person waiting needs the link to send (stdout stays quiet).
   else if (out.stderrIsTTY) out.stderr.write(`Auth link: ${out.err.link(sanitizeLine(created.auth_link_url))}\n`);
