@@ -37,6 +37,8 @@ export interface PtyRun {
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Waits until the rendered screen (not the stream) shows the pattern; resolves with the screen. */
   waitForScreen(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
+  /** Waits for a question, then answers it: the text typed and Enter (Enter alone: the default). */
+  answer(question: string | RegExp, typed?: string): Promise<void>;
   /** Sends keys as typed; for text and KEYS values alike. */
   write(keys: string): void;
   press(key: keyof typeof KEYS, times?: number): void;
@@ -162,7 +164,7 @@ function start(file: string, args: string[], options: PtyOptions): PtyRun {
       check();
     });
 
-  return {
+  const run: PtyRun = {
     text,
     raw: () => raw,
     waitFor(pattern, timeoutMs = options.waitMs ?? 8000) {
@@ -185,6 +187,10 @@ function start(file: string, args: string[], options: PtyOptions): PtyRun {
         const found = typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen);
         return found ? screen : undefined;
       }, String(pattern), () => screenNow().split('\n').slice(-15).join('\n'), timeoutMs);
+    },
+    async answer(question, typed = '') {
+      await run.waitFor(question);
+      child.write(`${typed}${KEYS.enter}`);
     },
     write(keys) {
       child.write(keys);
@@ -214,4 +220,5 @@ function start(file: string, args: string[], options: PtyOptions): PtyRun {
       return screenNow();
     },
   };
+  return run;
 }

@@ -28,8 +28,7 @@ describe('auth login in a terminal', () => {
 
   test('a key the API rejects is not stored (exit 4)', async () => {
     const t = spawnPty(['auth', 'login'], { env: harnessEnv(h, { STACKONE_API_KEY: undefined }) });
-    await t.waitFor('? StackOne API key for profile "default":');
-    t.write('v1.eu1.wrong\r');
+    await t.answer('? StackOne API key for profile "default":', 'v1.eu1.wrong');
     await t.waitFor('The API key was rejected');
     expect(await t.exitCode()).toBe(4);
     expect(t.text()).not.toContain('v1.eu1.wrong');

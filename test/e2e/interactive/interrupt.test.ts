@@ -13,8 +13,7 @@ describe('Ctrl-C in interactive session create', () => {
   ])('at %s: exit 130, nothing created', async (_where, args, prompt) => {
     const t = spawnPty(['session', 'create', ...args], { env: harnessEnv(h) });
     if (args.length > 0) {
-      await t.waitFor('? Customer name');
-      t.write('A\r');
+      await t.answer('? Customer name', 'A');
     }
     await t.waitFor(prompt);
     t.interrupt();
@@ -26,22 +25,14 @@ describe('Ctrl-C in interactive session create', () => {
 
   test('while waiting for the customer: exit 130, the session stays open, and the command to resume', async () => {
     const t = spawnPty(['session', 'create', '--interval', '200ms'], { env: harnessEnv(h) });
-    await t.waitFor('? Customer id');
-    t.write('acme\r');
-    await t.waitFor('? Customer name');
-    t.write('Acme\r');
-    await t.waitFor('? Categories');
-    t.press('enter');
-    await t.waitFor('❯ none: let the customer choose');
-    t.press('enter');
-    await t.waitFor('? Type:');
-    t.press('enter');
-    await t.waitFor('? The link expires after:');
-    t.press('enter');
-    await t.waitFor('? Label');
-    t.press('enter');
-    await t.waitFor('? Create this connect session?');
-    t.press('enter');
+    await t.answer('? Customer id', 'acme');
+    await t.answer('? Customer name', 'Acme');
+    await t.answer('? Categories');
+    await t.answer('❯ none: let the customer choose');
+    await t.answer('? Type:');
+    await t.answer('? The link expires after:');
+    await t.answer('? Label');
+    await t.answer('? Create this connect session?');
     const id = Number(/\d+/.exec(await t.waitFor(/Session\s+\d+/))![0]);
     await t.waitFor('Waiting for the customer to open the link');
     h.emulator.startAttempt(id, { provider: 'hibob' });

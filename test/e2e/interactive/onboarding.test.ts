@@ -22,12 +22,9 @@ describe('interactive session create (support staff onboarding a customer)', () 
   test('a whole onboarding typed in: every question, the summary, the link, a failed and a cancelled attempt, then the account id', async () => {
     const t = spawnPty(['session', 'create', '--interval', '200ms'], { env: harnessEnv(h) });
 
-    await t.waitFor('? Customer id (origin owner id):');
-    t.write('acme-42\r');
-    await t.waitFor('? Customer name (origin owner name):');
-    t.press('enter'); // empty: refused as typed, the question stays
-    await t.waitFor('The customer name is required.');
-    t.write('Acme Ltd\r');
+    await t.answer('? Customer id (origin owner id):', 'acme-42');
+    await t.answer('? Customer name (origin owner name):'); // empty: refused as typed, the question stays
+    await t.answer('The customer name is required.', 'Acme Ltd');
     await t.waitFor('? Categories the customer may connect');
     t.press('down'); // ats -> hris
     t.press('space');
@@ -35,8 +32,7 @@ describe('interactive session create (support staff onboarding a customer)', () 
     await t.waitFor('✔ Categories the customer may connect (none: all): hris');
     await t.waitFor('❯ none: let the customer choose');
     t.write('bamb');
-    await t.waitFor('❯ BambooHR (bamboohr) · hris');
-    t.press('enter');
+    await t.answer('❯ BambooHR (bamboohr) · hris');
     await t.waitFor('✔ Provider (type to filter): bamboohr');
     await t.waitFor('? Type:');
     t.press('down');
@@ -44,8 +40,7 @@ describe('interactive session create (support staff onboarding a customer)', () 
     await t.waitFor('? The link expires after:');
     t.press('down');
     t.press('enter');
-    await t.waitFor('? Label for the linked account (optional):');
-    t.write('Payroll\r');
+    await t.answer('? Label for the linked account (optional):', 'Payroll');
     await t.waitFor('About to create a connect session:');
     await t.waitFor('? Create this connect session? (Y/n)');
     expect(h.createBodies()).toEqual([]); // nothing is sent before the summary is confirmed
@@ -93,17 +88,14 @@ describe('interactive session create (support staff onboarding a customer)', () 
       ['session', 'create', '--origin-owner-id', 'acme-7', '--categories', 'ats', '--type', 'PRODUCTION', '--expires-in', '7d', '--label', 'ATS', '--no-wait'],
       { env: harnessEnv(h) },
     );
-    await t.waitFor('? Customer name (origin owner name):');
-    t.write('Acme Seven\r');
+    await t.answer('? Customer name (origin owner name):', 'Acme Seven');
     // The list is narrowed to the categories given: ATS providers only.
     await t.waitFor('❯ none: let the customer choose');
     const list = await t.waitFor(/Lever \(lever\) · ats/);
     expect(list).toBeTruthy();
     t.write('green');
-    await t.waitFor('❯ Greenhouse (greenhouse) · ats');
-    t.press('enter');
-    await t.waitFor('? Create this connect session?');
-    t.press('enter');
+    await t.answer('❯ Greenhouse (greenhouse) · ats');
+    await t.answer('? Create this connect session?');
     await t.waitFor('Send this link to the customer:');
     expect(await t.exitCode()).toBe(0);
 
@@ -126,34 +118,26 @@ describe('interactive session create (support staff onboarding a customer)', () 
 
   test('a custom expiry is checked with the --expires-in rules as typed, then sent in seconds', async () => {
     const t = spawnPty(['session', 'create', '--origin-owner-id', 'a', '--origin-owner-name', '', '--provider', 'hibob', '--no-wait'], { env: harnessEnv(h) });
-    await t.waitFor('? Customer name');
-    t.write('A\r');
-    await t.waitFor('? Categories');
-    t.press('enter');
-    await t.waitFor('? Type:');
-    t.press('enter');
+    await t.answer('? Customer name', 'A');
+    await t.answer('? Categories');
+    await t.answer('? Type:');
     await t.waitFor('? The link expires after:');
     t.press('up'); // the list loops: up from the first is "custom…"
     t.press('enter');
-    await t.waitFor('? Expires after (seconds, or 90s, 30m, 12h, 7d):');
-    t.write('1.5s\r');
+    await t.answer('? Expires after (seconds, or 90s, 30m, 12h, 7d):', '1.5s');
     await t.waitFor('Not a positive whole number of seconds.');
     t.press('backspace', 4);
     t.write('2h\r');
-    await t.waitFor('? Label');
-    t.press('enter');
-    await t.waitFor('  Expires       after 2h (7200 s)');
-    t.press('enter');
+    await t.answer('? Label');
+    await t.answer('  Expires       after 2h (7200 s)');
     expect(await t.exitCode()).toBe(0);
     expect(h.createBodies()).toEqual([{ origin_owner_id: 'a', origin_owner_name: 'A', provider: 'hibob', type: 'production', expires_in: 7200 }]);
   });
 
   test('with --quiet the questions are still asked and the link still shown, then the account id alone', async () => {
     const t = spawnPty(['session', 'create', '--quiet', '--interval', '200ms', '--origin-owner-id', 'q', '--provider', 'hibob', '--categories', 'hris', '--type', 'test', '--expires-in', '1h', '--label', 'x'], { env: harnessEnv(h) });
-    await t.waitFor('? Customer name');
-    t.write('Q\r');
-    await t.waitFor('? Create this connect session?');
-    t.press('enter');
+    await t.answer('? Customer name', 'Q');
+    await t.answer('? Create this connect session?');
     await t.waitFor(/Auth link: http:\/\/127\.0\.0\.1:\d+\/\S+/);
     const list = await h.cli(['session', 'list', '--json']); // the history is written before the link is shown
     h.emulator.connect((JSON.parse(list.stdout) as { session_id: number }[])[0]!.session_id, { provider: 'hibob' });
@@ -172,10 +156,8 @@ describe('interactive session create (support staff onboarding a customer)', () 
 
   test('declining the summary creates nothing (exit 130)', async () => {
     const t = spawnPty(['session', 'create', '--origin-owner-id', 'a', '--provider', 'x', '--type', 'test', '--expires-in', '1h', '--label', 'l', '--categories', 'crm'], { env: harnessEnv(h) });
-    await t.waitFor('? Customer name');
-    t.write('A\r');
-    await t.waitFor('? Create this connect session? (Y/n)');
-    t.write('n\r');
+    await t.answer('? Customer name', 'A');
+    await t.answer('? Create this connect session? (Y/n)', 'n');
     await t.waitFor('Not created: the summary was declined. Nothing was sent.');
     expect(await t.exitCode()).toBe(130);
     expect(h.createBodies()).toEqual([]);

@@ -9,15 +9,12 @@ describe('the provider question when GET /connectors/meta fails', () => {
   test('says why in one line and takes the provider key as free text', async () => {
     h.emulator.injectFaults([{ path: '/connectors/meta', kind: 'status', status: 500, times: 5 }]);
     const t = spawnPty(['session', 'create', '--origin-owner-id', 'acme', '--categories', 'hris', '--type', 'test', '--expires-in', '1h', '--label', 'x', '--no-wait'], { env: harnessEnv(h) });
-    await t.waitFor('? Customer name');
-    t.write('Acme\r');
+    await t.answer('? Customer name', 'Acme');
     const why = await t.waitFor(/! Could not load the provider list \([^\n]*\); type the provider key instead\.\n/);
     expect(why).toContain('500 Internal Server Error');
-    await t.waitFor('? Provider key, e.g. bamboohr (empty: let the customer choose):');
-    t.write('deel\r');
+    await t.answer('? Provider key, e.g. bamboohr (empty: let the customer choose):', 'deel');
     await t.waitFor('  Provider      deel');
-    await t.waitFor('? Create this connect session?');
-    t.press('enter');
+    await t.answer('? Create this connect session?');
     await t.waitFor('Send this link to the customer:');
     expect(await t.exitCode()).toBe(0);
     expect(t.text()).not.toContain('type to filter');
@@ -27,13 +24,10 @@ describe('the provider question when GET /connectors/meta fails', () => {
   test('an empty answer leaves the choice to the customer (no provider sent)', async () => {
     h.emulator.injectFaults([{ path: '/connectors/meta', kind: 'html', status: 502 }]);
     const t = spawnPty(['session', 'create', '--origin-owner-id', 'acme', '--categories', 'hris', '--type', 'test', '--expires-in', '1h', '--label', 'x', '--no-wait'], { env: harnessEnv(h) });
-    await t.waitFor('? Customer name');
-    t.write('Acme\r');
+    await t.answer('? Customer name', 'Acme');
     await t.waitFor('Could not load the provider list');
-    await t.waitFor('? Provider key');
-    t.press('enter');
-    await t.waitFor('  Provider      none: the customer chooses');
-    t.press('enter');
+    await t.answer('? Provider key');
+    await t.answer('  Provider      none: the customer chooses');
     expect(await t.exitCode()).toBe(0);
     expect(h.createBodies()).toEqual([{ origin_owner_id: 'acme', origin_owner_name: 'Acme', categories: ['hris'], type: 'test', expires_in: 3600, label: 'x' }]);
   });
@@ -41,8 +35,7 @@ describe('the provider question when GET /connectors/meta fails', () => {
   test('Ctrl-C while the list is still loading: exit 130, nothing created', async () => {
     h.emulator.injectFaults([{ path: '/connectors/meta', kind: 'hang' }]);
     const t = spawnPty(['session', 'create', '--origin-owner-id', 'acme', '--categories', 'hris'], { env: harnessEnv(h) });
-    await t.waitFor('? Customer name');
-    t.write('Acme\r');
+    await t.answer('? Customer name', 'Acme');
     await t.waitFor('Loading the provider list (Ctrl-C to stop)…');
     t.interrupt();
     await t.waitFor('Cancelled; nothing was created.');
