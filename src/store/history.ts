@@ -60,9 +60,13 @@ export class SessionHistory {
 
   /** Remembers the last known status; a session that is not in the history is left alone. */
   async update(id: string | number, profile: string, patch: Partial<Pick<SessionRecord, 'status' | 'account_secure_id'>>): Promise<void> {
+    const matches = (s: SessionRecord) => String(s.session_id) === String(id) && s.profile === profile;
+    const known = this.all().findLast(matches);
+    // Nothing new to remember (the usual case of `session status`): no lock, no write.
+    if (!known || Object.entries(patch).every(([key, value]) => known[key as keyof SessionRecord] === value)) return;
     await this.#store.update((current) => {
       const sessions = this.#sessionsOf(current);
-      const index = sessions.findLastIndex((s) => String(s.session_id) === String(id) && s.profile === profile);
+      const index = sessions.findLastIndex(matches);
       if (index < 0) return { next: current as HistoryFile, result: undefined };
       const next = [...sessions];
       next[index] = { ...sessions[index]!, ...patch, updated_at: new Date().toISOString() };

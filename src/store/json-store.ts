@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Conf from 'conf';
-import lockfile from 'proper-lockfile';
+import type Conf from 'conf';
 import { StateError } from '../errors.js';
 import { ensureConfigDir } from './config-dir.js';
 
@@ -24,12 +23,14 @@ export class JsonStore<T extends Record<string, unknown>> {
     this.path = join(dir, `${name}.json`);
   }
 
-  // Built on first use: conf creates the directory when it reads a missing file, and a command
-  // that only reads (with the key in the environment) must work where nothing can be written.
-  get #store(): Conf<T> {
-    this.#conf ??= this.#guard(() => {
+  // Loaded for the first write only: conf (with ajv) costs ~50 ms to import, and a command that
+  // only reads must also work where nothing can be written (conf creates the directory).
+  async #store(): Promise<Conf<T>> {
+    if (this.#conf) return this.#conf;
+    const { default: ConfClass } = await import('conf');
+    this.#conf = this.#guard(() => {
       ensureConfigDir(this.#dir);
-      return new Conf<T>({
+      return new ConfClass<T>({
         cwd: this.#dir,
         configName: this.#name,
         projectName: 'stackone-connect',
@@ -42,15 +43,27 @@ export class JsonStore<T extends Record<string, unknown>> {
     return this.#conf;
   }
 
-  /** The whole file, fresh from disk (conf reads it on every access); empty when there is none. */
+  /** The whole file, fresh from disk, read as conf reads it; empty when there is none. */
   read(): Partial<T> {
-    if (this.#conf === undefined && !existsSync(this.path)) return {};
-    return this.#guard(() => this.#store.store) as Partial<T>;
+    const data = this.#guard(() => {
+      try {
+        return JSON.parse(readFileSync(this.path, 'utf8')) as unknown;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+        throw error;
+      }
+    });
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new StateError(`The ${this.#label} file ${this.path} does not hold a JSON object.`, this.path,
+        'It was left untouched: repair it, or move it away to start afresh.');
+    }
+    return data as Partial<T>;
   }
 
   /** Read, change and write under the lock; `change` returns the new content (the same object: no write). */
   async update<R>(change: (current: Partial<T>) => { next: T; result: R }): Promise<R> {
-    const store = this.#store;
+    const store = await this.#store();
+    const { default: lockfile } = await import('proper-lockfile');
     let release: (() => Promise<void>) | undefined;
     try {
       release = await lockfile.lock(this.path, {
