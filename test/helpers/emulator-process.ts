@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { BIN, cleanEnv } from './cli.js';
+import { startCli } from './running-cli.js';
 
 export interface EmulatorProcess {
   url: string;
@@ -11,43 +10,25 @@ export interface EmulatorProcess {
 }
 
 /** `stackone-connect emulator --port 0 ...` as its own process, as a user's CI would run it. */
-export function startEmulatorProcess(flags: string[]): Promise<EmulatorProcess> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'emulator', '--port', '0', ...flags], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the emulator did not start: ${stderr}`));
-    }, 10_000);
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('exit', (code) => reject(new Error(`the emulator exited (${code}): ${stderr}`)));
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const url = /^export STACKONE_BASE_URL=(\S+)$/m.exec(stdout)?.[1];
-      const apiKey = /^export STACKONE_API_KEY=(\S+)$/m.exec(stdout)?.[1];
-      if (!url || !apiKey) return;
-      clearTimeout(timer);
-      resolve({
-        url,
-        apiKey,
-        stderr: () => stderr,
-        async control<T>(method: string, path: string, body?: unknown): Promise<T> {
-          const response = await fetch(`${url}/_emulator${path}`, {
-            method,
-            headers: { 'content-type': 'application/json' },
-            body: body === undefined ? undefined : JSON.stringify(body),
-          });
-          if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${await response.text()}`);
-          return (await response.json().catch(() => undefined)) as T;
-        },
-        stop: () =>
-          new Promise((done) => {
-            child.removeAllListeners('exit');
-            child.on('exit', (code) => done(code));
-            child.kill('SIGTERM');
-          }),
+export async function startEmulatorProcess(flags: string[]): Promise<EmulatorProcess> {
+  const running = startCli(['emulator', '--port', '0', ...flags], {}, { timeoutMs: 120_000 });
+  const [, url, apiKey] = await running.waitFor('stdout', /^export STACKONE_BASE_URL=(\S+)\nexport STACKONE_API_KEY=(\S+)\n/, 10_000);
+  return {
+    url: url!,
+    apiKey: apiKey!,
+    stderr: () => running.stderr,
+    async control<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const response = await fetch(`${url}/_emulator${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
       });
-    });
-  });
+      if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json().catch(() => undefined)) as T;
+    },
+    async stop() {
+      running.kill('SIGTERM');
+      return (await running.exited).code;
+    },
+  };
 }
