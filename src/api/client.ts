@@ -4,6 +4,7 @@ import { redactKey } from '../core/redact.js';
 import { BadResponseError, HttpError, NetworkError, networkCode, parseRetryAfter } from './errors.js';
 import { proxyFetch } from './proxy.js';
 import { abortableSleep } from '../core/sleep.js';
+import { parseJson } from '../core/json.js';
 import type { ConnectSession, ConnectSessionCreate, ConnectSessionCreated, ConnectorMeta, LinkedAccount } from './types.js';
 
 export interface ClientOptions {
@@ -168,15 +169,6 @@ function requireObject(data: unknown, what: string): Record<string, unknown> {
     throw new BadResponseError(`The API answered with something other than a ${what} object.`);
   }
   return data as Record<string, unknown>;
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  if (text.trim() === '') return { ok: false };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 function messageOf(body: unknown): string | undefined {

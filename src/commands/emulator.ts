@@ -3,6 +3,7 @@ import { CliError, ExitWith, UsageError, type ExitCodeValue } from '../errors.js
 import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import type { EmulatorFlags } from '../emulator/flags.js';
 import type { Runtime } from '../runtime.js';
+import { isLoopbackHost } from '../core/settings.js';
 
 /** Where the command writes and what stops it; tests pass their own. */
 export interface EmulatorIo {
@@ -65,7 +66,7 @@ async function listen(options: EmulatorOptions): Promise<Emulator> {
 
 /** Runs until SIGINT (130) or SIGTERM (0); never exits the process itself. */
 export async function runEmulator(flags: EmulatorFlags, io: EmulatorIo): Promise<number> {
-  const { optionsFromFlags, FlagValueError, isLoopbackHost } = await import('../emulator/flags.js');
+  const { optionsFromFlags, FlagValueError } = await import('../emulator/flags.js');
   let options: EmulatorOptions;
   try {
     options = optionsFromFlags(flags);

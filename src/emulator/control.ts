@@ -16,9 +16,10 @@
  * Unknown session: 404; expired session: 410; bad body: 400; unknown route: 404; wrong method: 405.
  */
 import { InvalidFaultError } from './faults.js';
-import { emptyReply, errorReply, jsonReply, parseJson, type Reply } from './http.js';
+import { emptyReply, errorReply, jsonReply, type Reply } from './http.js';
 import { EmulatorStateError, type Store } from './state.js';
 import type { Emulator, RecordedRequest } from './types.js';
+import { parseJson } from '../core/json.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 

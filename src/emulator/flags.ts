@@ -1,5 +1,4 @@
 import { parseDurationMs } from '../core/durations.js';
-import { isLoopbackHost } from '../core/settings.js';
 import type { AttemptOutcome, EmulatorOptions } from './types.js';
 
 /** A flag value the emulator cannot use; the command turns it into a usage error (exit 2). */
@@ -113,5 +112,3 @@ export function optionsFromFlags(flags: EmulatorFlags): EmulatorOptions {
   if (flags.legacy) options.legacy = true;
   return options;
 }
-
-export { isLoopbackHost };

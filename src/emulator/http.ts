@@ -104,14 +104,6 @@ export function headerRecord(req: IncomingMessage): Record<string, string> {
 }
 
 /** JSON text -> value, without throwing. */
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
-
 export function isJsonContentType(value: string | undefined): boolean {
   if (!value) return false;
   const type = value.split(';')[0]?.trim().toLowerCase() ?? '';

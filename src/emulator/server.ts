@@ -5,12 +5,13 @@ import { scheduleAutoComplete } from './auto-complete.js';
 import { CONTROL_PREFIX, routeControl } from './control.js';
 import { FaultPlan, faultReply } from './faults.js';
 import { routeHub } from './hub/routes.js';
-import { emptyReply, errorReply, headerRecord, parseJson, queryRecord, readBody, writeReply, type Reply } from './http.js';
+import { emptyReply, errorReply, headerRecord, queryRecord, readBody, writeReply, type Reply } from './http.js';
 import { routeApi } from './routes/index.js';
 import type { ApiContext } from './routes/context.js';
 import { Store } from './state.js';
 import { Timers } from './timers.js';
 import type { Emulator, EmulatorOptions, RecordedRequest } from './types.js';
+import { parseJson } from '../core/json.js';
 
 /** The URL clients should use: a wildcard listen address is reached through loopback. */
 function listeningUrl(host: string, port: number): string {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   FlagValueError,
-  isLoopbackHost,
   optionsFromFlags,
   parseAutoComplete,
   parseErrorRate,
@@ -11,6 +10,7 @@ import {
   parseRateLimit,
   parseRetryAfter,
 } from '../../../src/emulator/flags.js';
+import { isLoopbackHost } from '../../../src/core/settings.js';
 
 function flagOf(fn: () => unknown): string | undefined {
   try {
