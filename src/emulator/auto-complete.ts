@@ -1,5 +1,5 @@
+import type { Schedule } from './schedule.js';
 import { EmulatorStateError, type SessionRecord, type Store } from './state.js';
-import type { Timers } from './timers.js';
 import type { EmulatorOptions } from './types.js';
 
 /** State errors (an expired session) just mean there is nothing left to complete. */
@@ -20,17 +20,17 @@ export function scheduleAutoComplete(
   auto: EmulatorOptions['autoComplete'],
   session: SessionRecord,
   store: Store,
-  timers: Timers,
+  schedule: Schedule,
 ): void {
   if (!auto) return;
   const { afterMs, provider } = auto;
   const outcome = auto.outcome ?? 'connect';
-  timers.after(afterMs / 2, () =>
+  schedule.after(afterMs / 2, () =>
     quietly(() => {
       if (session.attempt === null) store.startAttempt(session.id, provider);
     }),
   );
-  timers.after(afterMs, () =>
+  schedule.after(afterMs, () =>
     quietly(() => {
       if (session.attempt !== null && session.attempt.status !== 'pending') return;
       if (outcome === 'connect') store.connect(session.id, provider);

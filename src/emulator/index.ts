@@ -14,6 +14,7 @@ export type {
   AttemptOutcome,
   AttemptStatus,
   AttemptView,
+  ConnectSessionView,
   Emulator,
   EmulatorOptions,
   Fault,

@@ -9,8 +9,9 @@ import { emptyReply, errorReply, headerRecord, queryRecord, readBody, writeReply
 import { routeApi } from './routes/index.js';
 import type { ApiContext } from './routes/context.js';
 import { Store } from './state.js';
+import { Schedule } from './schedule.js';
 import { Timers } from './timers.js';
-import type { Emulator, EmulatorOptions, RecordedRequest } from './types.js';
+import type { ConnectSessionView, Emulator, EmulatorOptions, RecordedRequest } from './types.js';
 import { parseJson } from '../core/json.js';
 
 /** The URL clients should use: a wildcard listen address is reached through loopback. */
@@ -34,7 +35,8 @@ function truncate(res: ServerResponse, reply: Reply): void {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const now = options.now ?? Date.now;
+  const schedule = new Schedule(options.now ?? Date.now);
+  const now = schedule.now;
   const host = options.host ?? '127.0.0.1';
   const timers = new Timers();
   const plan = new FaultPlan(options, now, options.random ?? Math.random);
@@ -46,7 +48,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     store,
     now,
     legacy: options.legacy === true,
-    onSessionCreated: (session) => scheduleAutoComplete(options.autoComplete, session, store, timers),
+    onSessionCreated: (session) => scheduleAutoComplete(options.autoComplete, session, store, schedule),
   };
 
   /** One API request: record it, apply faults, latency, the WAF, auth and the rate limit, route it. */
@@ -101,6 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
     try {
       const rawBody = await readBody(req).catch(() => undefined);
+      schedule.runDue();
       if (rawBody === undefined) return writeReply(res, errorReply(413, now()));
       const path = url.pathname;
       if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
@@ -123,7 +126,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 4010, host, () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -134,23 +137,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   let closing: Promise<void> | undefined;
 
+  /** Every library call first brings the sessions up to the clock, as a request would. */
+  const current = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
+    schedule.runDue();
+    return fn(...args);
+  };
+  /** What the API would answer to GET /connect_sessions/{id} after a change. */
+  const viewAfter = (id: number, change: () => unknown): ConnectSessionView => {
+    change();
+    return store.view(store.get(id)!);
+  };
+
   const emulator: Emulator = {
     url,
     port,
     host,
     requests,
     clearRequests: () => void requests.splice(0),
-    connect: (id, opts) => void store.connect(id, opts?.provider),
-    fail: (id, opts) => void store.fail(id, opts),
-    cancel: (id) => void store.cancel(id),
-    startAttempt: (id, opts) => void store.startAttempt(id, opts?.provider),
-    expire: (id) => store.expire(id),
+    sessions: current(() => store.all().map((s) => store.view(s, true))),
+    session: current((id: number) => {
+      const found = store.get(id);
+      return found ? store.view(found, true) : undefined;
+    }),
+    connect: current((id: number, opts?: { provider?: string }) => viewAfter(id, () => store.connect(id, opts?.provider))),
+    fail: current((id: number, opts?: { code?: string; description?: string; provider?: string }) => viewAfter(id, () => store.fail(id, opts))),
+    cancel: current((id: number) => viewAfter(id, () => store.cancel(id))),
+    startAttempt: current((id: number, opts?: { provider?: string }) => viewAfter(id, () => store.startAttempt(id, opts?.provider))),
+    expire: current((id: number) => viewAfter(id, () => store.expire(id))),
     injectFaults: (faults) => plan.inject(faults),
     clearFaults: () => plan.clear(),
     // Destroys every socket too: keep-alive and hung requests would otherwise hold close() open.
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         timers.clearAll();
+        schedule.clear();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       })),

@@ -1,7 +1,7 @@
 import { AccountBook } from './accounts.js';
 import { CATALOGUE, providersFor } from './catalogue.js';
 import { newAttemptId, newExternalTriggerToken, newToken } from './ids.js';
-import type { AttemptStatus, AttemptView, LinkedAccount, SessionInput } from './types.js';
+import type { AttemptStatus, AttemptView, ConnectSessionView, LinkedAccount, SessionInput } from './types.js';
 
 /** A control call the session's state does not allow; `status` is what the control API answers. */
 export class EmulatorStateError extends Error {
@@ -94,7 +94,7 @@ export class Store {
   }
 
   /** The session as GET /connect_sessions/{id} serves it; with the secrets as POST serves it. */
-  view(session: SessionRecord, withSecrets = false): Record<string, unknown> {
+  view(session: SessionRecord, withSecrets = false): ConnectSessionView {
     const i = session.input;
     return {
       id: session.id,

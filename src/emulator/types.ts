@@ -3,7 +3,7 @@
 export type AttemptOutcome = 'connect' | 'fail' | 'cancel';
 
 export interface EmulatorOptions {
-  /** Default 4010; 0 = any free port. */
+  /** Default 0: any free port, so parallel test suites never collide (the CLI's default is 4010). */
   port?: number;
   /** Default '127.0.0.1'. */
   host?: string;
@@ -21,7 +21,10 @@ export interface EmulatorOptions {
   legacy?: boolean;
   /** Base of auth_link_url; default the listening URL. */
   publicUrl?: string;
-  /** Clock for timestamps, expiry and rate-limit windows. */
+  /**
+   * Clock for timestamps, expiry, rate-limit windows and auto-complete: a fake clock drives all
+   * of them exactly (auto-complete steps happen when the emulator is next asked, at their time).
+   */
   now?: () => number;
   /** Randomness for errorRate and latency ranges, so tests can be deterministic. */
   random?: () => number;
@@ -63,17 +66,47 @@ export interface Emulator {
   /** Every API request (not hub pages or control calls), in order of arrival. */
   requests: RecordedRequest[];
   clearRequests(): void;
-  connect(sessionId: number, opts?: { provider?: string }): void;
-  fail(sessionId: number, opts?: { code?: string; description?: string; provider?: string }): void;
-  cancel(sessionId: number): void;
-  startAttempt(sessionId: number, opts?: { provider?: string }): void;
-  expire(sessionId: number): void;
+  /** Every session, with its token and auth_link_url (as `GET /_emulator/sessions`). */
+  sessions(): ConnectSessionView[];
+  /** One session with its token and auth_link_url, or undefined. */
+  session(sessionId: number): ConnectSessionView | undefined;
+  /** The customer connects; returns the session as `GET /connect_sessions/{id}` shows it. */
+  connect(sessionId: number, opts?: { provider?: string }): ConnectSessionView;
+  /** The attempt fails (default `access_denied`); returns the session as the API shows it. */
+  fail(sessionId: number, opts?: { code?: string; description?: string; provider?: string }): ConnectSessionView;
+  cancel(sessionId: number): ConnectSessionView;
+  /** A pending attempt: the customer is in the hub. */
+  startAttempt(sessionId: number, opts?: { provider?: string }): ConnectSessionView;
+  expire(sessionId: number): ConnectSessionView;
   injectFaults(faults: Fault[]): void;
   clearFaults(): void;
   close(): Promise<void>;
 }
 
 export type AttemptStatus = 'pending' | 'authenticated' | 'error' | 'cancelled';
+
+/** A connect session as the API serves it; `token` and `auth_link_url` only where the API gives them. */
+export interface ConnectSessionView {
+  id: number;
+  organization_id: string;
+  project_id: string;
+  categories: string[] | null;
+  provider: string | null;
+  origin_owner_id: string;
+  origin_owner_name: string;
+  origin_username: string | null;
+  account_id: string | null;
+  label: string | null;
+  created_at: string;
+  metadata: Record<string, unknown> | null;
+  external_trigger_token: string;
+  type: string;
+  integration_id: string | null;
+  connector_profile_id: string | null;
+  token?: string;
+  auth_link_url?: string;
+  latest_connection_attempt: AttemptView | null;
+}
 
 /** StackOne's LatestConnectionAttempt, as served. */
 export interface AttemptView {

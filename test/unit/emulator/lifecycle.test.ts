@@ -50,34 +50,101 @@ describe('close()', () => {
 });
 
 describe('auto-complete', () => {
-  it('puts a pending attempt half way, then connects at afterMs', async () => {
-    const emu = await emulator({ autoComplete: { afterMs: 800 } });
+  /** A clock that moves only when the test says so. */
+  function fakeClock(start = Date.parse('2026-11-28T12:00:00Z')) {
+    let t = start;
+    return { now: () => t, advance: (ms: number) => void (t += ms) };
+  }
+
+  it('puts a pending attempt half way, then connects at afterMs, on the emulator\'s clock', async () => {
+    const clock = fakeClock();
+    const emu = await emulator({ autoComplete: { afterMs: 800 }, now: clock.now });
     const s = await createSession(emu, { categories: ['ats'] });
+    clock.advance(399);
     expect(await status(emu, s.id)).toBeUndefined();
-    await vi.waitFor(async () => expect(await status(emu, s.id)).toBe('pending'), { timeout: 2000, interval: 20 });
-    await vi.waitFor(async () => expect(await status(emu, s.id)).toBe('authenticated'), { timeout: 2000, interval: 20 });
+    clock.advance(1);
+    expect(await status(emu, s.id)).toBe('pending');
+    clock.advance(399);
+    expect(await status(emu, s.id)).toBe('pending');
+    clock.advance(1);
+    const session = await getSession(emu, s.id);
+    const attempt = session['latest_connection_attempt'] as Record<string, string>;
+    expect(attempt['status']).toBe('authenticated');
+    // Stamped when it happened, not when it was looked at.
+    expect(attempt['created_at']).toBe('2026-11-28T12:00:00.400Z');
+    expect(attempt['updated_at']).toMatch(/^2026-11-28T12:00:00\.80\dZ$/); // each change moves it on by at least 1 ms
     const [account] = (await (await call(emu, '/accounts')).json()) as { provider: string }[];
     expect(account!.provider).toBe('greenhouse');
   });
 
+  it('a delay past setTimeout\'s limit (25 days) does not fire at once', async () => {
+    const clock = fakeClock();
+    const emu = await emulator({ autoComplete: { afterMs: 25 * 86_400_000 }, now: clock.now });
+    const s = await createSession(emu, { expires_in: 30 * 86_400 });
+    expect(await status(emu, s.id)).toBeUndefined();
+    clock.advance(25 * 86_400_000);
+    expect(await status(emu, s.id)).toBe('authenticated');
+  });
+
+  it('the library sees the clock too: sessions(), session(id) and the control API', async () => {
+    const clock = fakeClock();
+    const emu = await emulator({ autoComplete: { afterMs: 100, outcome: 'cancel' }, now: clock.now });
+    const s = await createSession(emu);
+    clock.advance(100);
+    expect(emu.session(s.id)?.latest_connection_attempt?.status).toBe('cancelled');
+    expect(emu.sessions().map((x) => x.latest_connection_attempt?.status)).toEqual(['cancelled']);
+    const listed = (await (await fetch(`${emu.url}/_emulator/sessions`)).json()) as { latest_connection_attempt: { status: string } }[];
+    expect(listed[0]!.latest_connection_attempt.status).toBe('cancelled');
+  });
+
   it('ends with the configured outcome and provider', async () => {
-    const emu = await emulator({ autoComplete: { afterMs: 60, outcome: 'fail', provider: 'lever' } });
+    const clock = fakeClock();
+    const emu = await emulator({ autoComplete: { afterMs: 60, outcome: 'fail', provider: 'lever' }, now: clock.now });
     const failing = await createSession(emu);
-    await vi.waitFor(async () => expect(await status(emu, failing.id)).toBe('error'), { timeout: 2000, interval: 20 });
-    const cancelling = await emulator({ autoComplete: { afterMs: 60, outcome: 'cancel' } });
-    const c = await createSession(cancelling);
-    await vi.waitFor(async () => expect(await status(cancelling, c.id)).toBe('cancelled'), { timeout: 2000, interval: 20 });
+    clock.advance(60);
+    const failed = (await getSession(emu, failing.id))['latest_connection_attempt'] as Record<string, unknown>;
+    expect(failed).toMatchObject({ status: 'error', oauth_error_code: 'access_denied' });
+    const [account] = (await (await call(emu, '/accounts')).json()) as unknown[];
+    expect(account).toBeUndefined();
+    const retried = await createSession(emu, { origin_owner_id: 'other' });
+    emu.startAttempt(retried.id);
+    clock.advance(60);
+    expect(emu.session(retried.id)?.latest_connection_attempt?.status).toBe('error');
   });
 
   it('leaves alone a session that was already driven by hand, or has expired', async () => {
-    const emu = await emulator({ autoComplete: { afterMs: 80, outcome: 'fail' } });
+    const clock = fakeClock();
+    const emu = await emulator({ autoComplete: { afterMs: 80, outcome: 'fail' }, now: clock.now });
     const manual = await createSession(emu);
     emu.connect(manual.id);
     const expired = await createSession(emu);
     emu.expire(expired.id);
-    await sleep(200);
+    clock.advance(200);
     expect(await status(emu, manual.id)).toBe('authenticated');
     expect(await status(emu, expired.id)).toBeUndefined();
+  });
+});
+
+describe('the library', () => {
+  it('listens on a free port by default', async () => {
+    const [a, b] = await Promise.all([emulator(), emulator()]);
+    expect(a.port).toBeGreaterThan(0);
+    expect(b.port).not.toBe(a.port);
+  });
+
+  it('connect, fail, cancel, startAttempt and expire answer the session as GET /connect_sessions/{id} shows it', async () => {
+    const emu = await emulator();
+    const s = await createSession(emu);
+    const started = emu.startAttempt(s.id, { provider: 'hibob' });
+    expect(started).toEqual(await getSession(emu, s.id));
+    expect(started).not.toHaveProperty('token');
+    expect(emu.fail(s.id, { code: 'invalid_grant' }).latest_connection_attempt).toMatchObject({ status: 'error', oauth_error_code: 'invalid_grant' });
+    expect(emu.cancel(s.id).latest_connection_attempt?.status).toBe('cancelled');
+    const connected = emu.connect(s.id);
+    expect(connected).toEqual(await getSession(emu, s.id));
+    expect(connected.latest_connection_attempt?.account_secure_id).toMatch(/^\d{20}$/);
+    expect(emu.session(s.id)).toMatchObject({ id: s.id, token: s.token, auth_link_url: s.auth_link_url });
+    expect(emu.session(999)).toBeUndefined();
   });
 });
 
