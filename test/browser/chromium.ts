@@ -1,11 +1,8 @@
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-
-/** Debian's Chromium; never a downloaded browser (the machines running these tests are offline). */
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
 
 export const ARTIFACTS_DIR = resolve(import.meta.dirname, '../artifacts');
 
@@ -22,17 +19,68 @@ const ARGS = [
   '--disable-sync',
 ];
 
-/** Throws (so every test of the file fails) with the command that installs Chromium. */
-function requireChromium(): void {
+export interface Browser {
+  executablePath: string;
+  args: string[];
+  /** Where it came from, for messages. */
+  source: string;
+}
+
+function executable(path: string): boolean {
   try {
-    accessSync(CHROMIUM_PATH, constants.X_OK);
+    accessSync(path, constants.X_OK);
+    return true;
   } catch {
-    throw new Error(
-      `The browser tests need Chromium at ${CHROMIUM_PATH}, and it is not there. ` +
-        'Install it with `sudo apt-get install -y --no-install-recommends chromium` (Debian/Ubuntu), ' +
-        'or point CHROMIUM_PATH at a Chromium or Chrome binary. These tests never download a browser.',
-    );
+    return false;
   }
+}
+
+/** Runs `fn` holding a lock directory (mkdir is atomic); a lock older than two minutes is stale. */
+async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The Chromium to drive, never a downloaded one: CHROMIUM_PATH, else a `chromium` on the PATH
+ * (Debian's, say), else the one the npm package @sparticuz/chromium carries inside it, so a
+ * machine with only Node and npm runs these tests too.
+ */
+export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promise<Browser> {
+  const explicit = env['CHROMIUM_PATH'];
+  if (explicit) {
+    if (!executable(explicit)) throw new Error(`CHROMIUM_PATH=${explicit} is not an executable file.`);
+    return { executablePath: explicit, args: ARGS, source: 'CHROMIUM_PATH' };
+  }
+  for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
+    for (const name of ['chromium', 'chromium-browser']) {
+      const path = join(dir, name);
+      if (executable(path)) return { executablePath: path, args: ARGS, source: `${name} on the PATH` };
+    }
+  }
+  // Unpacked into the temp dir on first use (a few seconds), then reused. The package checks only
+  // that the binary exists: a second suite running at the same time must wait for the first to
+  // finish unpacking, not launch a half-written file.
+  const { default: packaged } = await import('@sparticuz/chromium');
+  const executablePath = await withLock(join(tmpdir(), 'stackone-connect-chromium.lock'), () => packaged.executablePath());
+  return { executablePath, args: [...packaged.args, ...ARGS.filter((a) => !packaged.args.includes(a))], source: '@sparticuz/chromium' };
 }
 
 export interface Chromium {
@@ -42,20 +90,20 @@ export interface Chromium {
 
 /** One headless Chromium with a fresh profile, removed again by close(). */
 export async function launchChromium(): Promise<Chromium> {
-  requireChromium();
+  const browser = await findChromium();
   const profile = mkdtempSync(join(tmpdir(), 'stackone-connect-chromium-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
+      executablePath: browser.executablePath,
       headless: true,
-      args: ARGS,
+      args: browser.args,
       viewport: { width: 1000, height: 820 },
       timeout: 30_000,
     });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });
-    throw new Error(`Chromium at ${CHROMIUM_PATH} did not start: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Chromium from ${browser.source} (${browser.executablePath}) did not start: ${(error as Error).message}`, { cause: error });
   }
   return {
     newPage: () => context.newPage(),
