@@ -1,16 +1,30 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
+/**
+ * One project per layer, so that a developer can run one (`npm run test:<layer>`):
+ * - unit: core, api, store and the emulator as plain functions and a server on loopback;
+ * - command: the CLI in-process (run(argv, runtime)) on test streams and one fake clock;
+ * - process: the built binary, for what only a process shows (exit codes through main.ts,
+ *   signals, pipes, proxies, concurrent processes, the packed package) and a smoke test of every command;
+ * - terminal: the built binary in a real pseudo-terminal (prompts, spinner, Ctrl-C, completion);
+ * - browser: a real Chromium on the emulator's hub page.
+ */
+const layer = (name: string, extra: TestProjectInlineConfiguration['test'] = {}): TestProjectInlineConfiguration => ({
+  extends: true,
+  test: { name, include: [`test/${name}/**/*.test.ts`], ...extra },
+});
 
 export default defineConfig({
   define: { __VERSION__: JSON.stringify(version) },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
-    // e2e tests spawn the built binary; two cores, so keep the pool small and predictable
+    // Two cores: processes, terminals and the browser would only fight over them beyond two workers.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    projects: [layer('unit'), layer('command'), layer('process'), layer('terminal'), layer('browser')],
   },
 });

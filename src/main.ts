@@ -1,7 +1,7 @@
 import { ExitCode } from './errors.js';
 import { abortableSleep } from './core/sleep.js';
 import { run } from './run.js';
-import type { Runtime } from './runtime.js';
+import { nodeTimer, type Runtime } from './runtime.js';
 
 /** The process boundary: signals in, exit code out. The only process.exit of the program. */
 async function main(): Promise<void> {
@@ -36,9 +36,11 @@ async function main(): Promise<void> {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
+    cwd: process.cwd(),
     signal: controller.signal,
     now: Date.now,
     sleep: abortableSleep,
+    timer: nodeTimer,
     random: Math.random,
   };
   const code = await run(process.argv.slice(2), runtime);

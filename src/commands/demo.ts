@@ -41,6 +41,7 @@ export async function runDemo(ctx: CommandContext, options: DemoOptions): Promis
   const emulator = await startEmulator({
     port: Number(options.port),
     apiKey,
+    now: ctx.runtime.now, // the customer connects after --after on the command's own clock
     ...(options.manual ? {} : { autoComplete: { afterMs, outcome: 'connect' as const, provider: 'bamboohr' } }),
   });
   const configDir = mkdtempSync(join(tmpdir(), 'stackone-connect-demo-'));

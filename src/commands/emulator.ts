@@ -11,6 +11,8 @@ export interface EmulatorIo {
   stderr: (text: string) => void;
   /** Aborted with the reason 'SIGINT' or 'SIGTERM' (main.ts does so on those signals). */
   signal: AbortSignal;
+  /** The emulator's clock (the runtime's). */
+  now?: () => number;
 }
 
 function ioOf(runtime: Runtime): EmulatorIo {
@@ -18,6 +20,7 @@ function ioOf(runtime: Runtime): EmulatorIo {
     stdout: (text) => void runtime.stdout.write(text),
     stderr: (text) => void runtime.stderr.write(text),
     signal: runtime.signal,
+    now: runtime.now,
   };
 }
 
@@ -77,7 +80,7 @@ export async function runEmulator(flags: EmulatorFlags, io: EmulatorIo): Promise
   if (!isLoopbackHost(options.host ?? '127.0.0.1')) {
     io.stderr(`warning: listening on ${options.host}, which is not a loopback address: anyone who can reach this machine can use the emulator.\n`);
   }
-  const emulator = await listen({ ...options, log: (line) => io.stderr(`  ${line}\n`) });
+  const emulator = await listen({ ...options, ...(io.now ? { now: io.now } : {}), log: (line) => io.stderr(`  ${line}\n`) });
   const { newEmulatorKey } = await import('../emulator/index.js');
   // stdout carries only what a shell can eval; everything else goes to stderr.
   io.stdout(exportLine('STACKONE_BASE_URL', emulator.url) + exportLine('STACKONE_API_KEY', options.apiKey ?? newEmulatorKey()));

@@ -12,7 +12,7 @@ export function envValue(env: NodeJS.ProcessEnv, name: string): string | undefin
 export function configDir(env: NodeJS.ProcessEnv): string {
   const explicit = envValue(env, 'STACKONE_CONFIG_DIR');
   if (explicit) return explicit;
-  const home = homedir();
+  const home = envValue(env, 'HOME') ?? homedir();
   if (process.platform === 'darwin') return join(home, 'Library', 'Preferences', 'stackone-connect');
   if (process.platform === 'win32') return join(envValue(env, 'APPDATA') ?? join(home, 'AppData', 'Roaming'), 'stackone-connect');
   return join(envValue(env, 'XDG_CONFIG_HOME') ?? join(home, '.config'), 'stackone-connect');

@@ -58,8 +58,8 @@ export class SessionHistory {
     }));
   }
 
-  /** Remembers the last known status; a session that is not in the history is left alone. */
-  async update(id: string | number, profile: string, patch: Partial<Pick<SessionRecord, 'status' | 'account_secure_id'>>): Promise<void> {
+  /** Remembers the last known status (as of `at`); a session that is not in the history is left alone. */
+  async update(id: string | number, profile: string, patch: Partial<Pick<SessionRecord, 'status' | 'account_secure_id'>>, at: number): Promise<void> {
     const matches = (s: SessionRecord) => String(s.session_id) === String(id) && s.profile === profile;
     const known = this.all().findLast(matches);
     // Nothing new to remember (the usual case of `session status`): no lock, no write.
@@ -69,7 +69,7 @@ export class SessionHistory {
       const index = sessions.findLastIndex(matches);
       if (index < 0) return { next: current as HistoryFile, result: undefined };
       const next = [...sessions];
-      next[index] = { ...sessions[index]!, ...patch, updated_at: new Date().toISOString() };
+      next[index] = { ...sessions[index]!, ...patch, updated_at: new Date(at).toISOString() };
       return { next: { ...current, sessions: next }, result: undefined };
     });
   }

@@ -1,5 +1,6 @@
 import { checkbox, confirm, input, password, search, select } from '@inquirer/prompts';
 import { CancelledError, UsageError } from '../errors.js';
+import type { Runtime } from '../runtime.js';
 import { CATEGORIES, SESSION_TYPES, type ConnectorMeta } from '../api/types.js';
 import { parseCategories, parseExpiresIn, type CreateFlags } from '../core/create-body.js';
 import { sanitizeLine } from '../core/sanitize.js';
@@ -15,6 +16,8 @@ export interface Ask {
   select<V>(config: { message: string; choices: Choice<V>[]; default?: V }): Promise<V>;
   search<V>(config: { message: string; source: (term: string | undefined) => Choice<V>[] }): Promise<V>;
   confirm(config: { message: string; default?: boolean }): Promise<boolean>;
+  /** Hidden input: nothing echoes, not even the length. */
+  password(config: { message: string; validate?: (value: string) => true | string }): Promise<string>;
 }
 
 /** Where the prompts read and draw, and the signal (SIGTERM) that closes them. */
@@ -32,6 +35,8 @@ export interface SessionPromptDeps {
   warn(text: string): void;
   /** How long the provider list may take before free text is offered instead. */
   catalogueTimeoutMs?: number;
+  /** The runtime's timer (the catalogue's time limit). */
+  timer: Runtime['timer'];
 }
 
 const CUSTOM = '\u0000custom';
@@ -43,28 +48,44 @@ const EXPIRY_CHOICES: Choice<string>[] = [
   { value: CUSTOM, name: 'custom…', description: 'seconds (3600) or a duration: 90s, 30m, 12h, 7d' },
 ];
 
+/** Ctrl-C (or SIGTERM) at a question; whoever asked says what that left undone. */
+export class PromptCancelled extends CancelledError {
+  constructor() {
+    super('Cancelled.');
+  }
+}
+
 /** Ctrl-C at a prompt (inquirer's ExitPromptError) or SIGTERM: exit 130, nothing sent. */
-async function ask<T>(prompt: Promise<T>, cancelled: string): Promise<T> {
+async function ask<T>(prompt: Promise<T>): Promise<T> {
   try {
     return await prompt;
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') {
-      throw new CancelledError(cancelled);
-    }
+    if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') throw new PromptCancelled();
     throw error;
   }
 }
 
 /** The Ask of the CLI: @inquirer/prompts on the given streams. */
-export function inquirerAsk(context: PromptContext = {}, cancelled = 'Cancelled; nothing was created.'): Ask {
+export function inquirerAsk(context: PromptContext = {}): Ask {
   return {
-    text: (config) => ask(input(config, context), cancelled),
-    checkbox: (config) => ask(checkbox({ ...config, pageSize: CATEGORIES.length }, context), cancelled),
-    select: (config) => ask(select(config, context), cancelled),
-    search: (config) => ask(search({ ...config, pageSize: 10 }, context), cancelled),
-    confirm: (config) => ask(confirm(config, context), cancelled),
+    text: (config) => ask(input(config, context)),
+    checkbox: (config) => ask(checkbox({ ...config, pageSize: CATEGORIES.length }, context)),
+    select: (config) => ask(select(config, context)),
+    search: (config) => ask(search({ ...config, pageSize: 10 }, context)),
+    confirm: (config) => ask(confirm(config, context)),
+    password: (config) => ask(password(config, context)),
   };
+}
+
+/** Runs a dialogue; Ctrl-C at any of its questions becomes `cancelled` (exit 130). */
+async function dialogue<T>(cancelled: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof PromptCancelled) throw new CancelledError(cancelled);
+    throw error;
+  }
 }
 
 type Catalogue = { ok: true; connectors: ConnectorMeta[] } | { ok: false; reason: string; cancelled?: boolean };
@@ -81,12 +102,11 @@ function loadCatalogue(deps: SessionPromptDeps): Promise<Catalogue> {
       cancelled: error instanceof CancelledError, // Ctrl-C while the list was loading
     }),
   );
-  let timer: NodeJS.Timeout | undefined;
+  let cancel = () => {};
   const late = new Promise<Catalogue>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${Math.round(limit / 1000)}s` }), limit);
-    timer.unref();
+    cancel = deps.timer(limit, () => resolve({ ok: false, reason: `no answer within ${Math.round(limit / 1000)}s` }));
   });
-  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+  return Promise.race([answer, late]).finally(() => cancel());
 }
 
 const required = (what: string) => (value: string) => {
@@ -110,7 +130,11 @@ function validDuration(value: string): true | string {
  * "Interactive mode"). Values given as flags are never asked again. What is picked is sent;
  * "none" (categories, provider) and an empty label are left out of the body.
  */
-export async function promptSessionInput(flags: CreateFlags, deps: SessionPromptDeps): Promise<CreateFlags> {
+export function promptSessionInput(flags: CreateFlags, deps: SessionPromptDeps): Promise<CreateFlags> {
+  return dialogue('Cancelled; nothing was created.', () => askSessionInput(flags, deps));
+}
+
+async function askSessionInput(flags: CreateFlags, deps: SessionPromptDeps): Promise<CreateFlags> {
   const { ask: q } = deps;
   const result: CreateFlags = { ...flags };
   // Fetched while the first questions are answered, so the list is there when it is needed.
@@ -174,10 +198,10 @@ export async function promptSessionInput(flags: CreateFlags, deps: SessionPrompt
 }
 
 /** Hidden input: the key never echoes, not even as its length. */
-export async function promptApiKey(profile: string, context: PromptContext = {}): Promise<string> {
-  const key = await ask(password({
+export async function promptApiKey(profile: string, q: Ask): Promise<string> {
+  const key = await dialogue('Cancelled; no key was stored.', () => q.password({
     message: `StackOne API key for profile "${profile}":`,
     validate: (value) => (value.trim() ? true : 'Paste the key (it starts with v1.)'),
-  }, context), 'Cancelled; no key was stored.');
+  }));
   return key.trim();
 }

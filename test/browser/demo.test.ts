@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useChromium } from './chromium.js';
-import { killRunningClis, startCli } from '../helpers/running-cli.js';
+import { killRunningClis, startCli } from '../helpers/process.js';
 
 const chromium = useChromium();
 afterEach(() => killRunningClis());
@@ -9,7 +9,7 @@ describe('stackone-connect demo --manual in Chromium', () => {
   it('waits for a person to click Connect on the printed link, then prints the account id and exits 0', async () => {
     const browser = await chromium();
     // The demo needs no configuration: its emulator, key and history live inside the process.
-    const demo = startCli(['demo', '--manual'], {});
+    const demo = startCli(['demo', '--manual']);
     const link = (await demo.waitFor('stdout', /(http:\/\/127\.0\.0\.1:\d+\/hub\?token=\S+)\n/))[1]!;
     expect(demo.stderr).toContain('click Connect');
     expect(demo.stderr).not.toContain('by itself');

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
-import { sessionIdFrom, TEST_KEY, useHarness } from '../helpers/emulator.js';
+import { sessionIdFrom, TEST_KEY, useHarness } from '../helpers/harness.js';
 import { saveScreenshot, useChromium } from './chromium.js';
-import { killRunningClis, startCli, type RunningCli } from '../helpers/running-cli.js';
+import { killRunningClis, startCli, type RunningCli } from '../helpers/process.js';
 
 // A real Chromium plays the customer on the emulator's hub page while the built CLI waits.
-const h = useHarness();
+const h = useHarness({ process: true });
 const chromium = useChromium();
 let page: Page | undefined;
 
@@ -71,7 +71,7 @@ describe('the hub page in Chromium', () => {
     ]);
     expect(created.code).toBe(0);
     const id = sessionIdFrom(created.stdout);
-    const poll = startCli(['session', 'poll', String(id), '--interval', '200ms', '--json'], env());
+    const poll = startCli(['session', 'poll', String(id), '--interval', '200ms', '--json'], { env: env() });
     await pollerHasRead(id, poll);
 
     const hub = await openHub(linkFrom(created.stdout));
@@ -104,7 +104,7 @@ describe('the hub page in Chromium', () => {
   it('Fail, then Connect on a second attempt: `create --wait` reports the failure on stderr and still exits 0', async () => {
     const wait = startCli(
       ['session', 'create', '--origin-owner-id', 'globex', '--origin-owner-name', 'Globex', '--categories', 'hris', '--wait', '--interval', '200ms'],
-      env(),
+      { env: env() },
     );
     const link = (await wait.waitFor('stdout', LINK))[1]!;
     const hub = await openHub(link);
@@ -132,7 +132,7 @@ describe('the hub page in Chromium', () => {
     const created = await h.cli(['session', 'create', '--origin-owner-id', 'initech', '--origin-owner-name', 'Initech', '--provider', 'greenhouse', '--json']);
     expect(created.code).toBe(0);
     const { id, auth_link_url: link } = JSON.parse(created.stdout) as { id: number; auth_link_url: string };
-    const poll = startCli(['session', 'poll', String(id), '--interval', '200ms', '--fail-fast', '--json'], env());
+    const poll = startCli(['session', 'poll', String(id), '--interval', '200ms', '--fail-fast', '--json'], { env: env() });
     await pollerHasRead(id, poll);
 
     const hub = await openHub(link);
@@ -152,7 +152,7 @@ describe('the hub page in Chromium', () => {
     const created = await h.cli(['session', 'create', '--origin-owner-id', 'umbrella', '--origin-owner-name', 'Umbrella', '--expires-in', '2s', '--json']);
     expect(created.code).toBe(0);
     const { id, auth_link_url: link } = JSON.parse(created.stdout) as { id: number; auth_link_url: string };
-    const poll = await startCli(['session', 'poll', String(id), '--interval', '200ms', '--json'], env()).exited;
+    const poll = await startCli(['session', 'poll', String(id), '--interval', '200ms', '--json'], { env: env() }).exited;
     expect(poll.code).toBe(5);
     expect(JSON.parse(poll.stdout)).toMatchObject({ session_id: id, status: 'expired' });
 

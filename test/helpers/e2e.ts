@@ -1,10 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { RecordedRequest } from '../../src/emulator/index.js';
-import type { CliOptions, CliResult } from './cli.js';
-import type { Harness } from './emulator.js';
+import type { FakeClock } from './clock.js';
+import type { Harness, RunOptions } from './harness.js';
+import type { Running } from './in-process.js';
+import type { CliResult } from './process.js';
 
 /** The required pair of `session create`, as most tests give it. */
 export const OWNER = ['--origin-owner-id', 'cust-42', '--origin-owner-name', 'Acme Ltd'];
@@ -45,7 +46,7 @@ export function oneJsonLine<T = unknown>(stdout: string): T {
 }
 
 /** A session created through the CLI (`session create --json`), for tests about what comes after. */
-export async function createSession(h: Harness, args: string[] = [], options: CliOptions = {}): Promise<Created> {
+export async function createSession(h: Harness, args: string[] = [], options: RunOptions = {}): Promise<Created> {
   const result = await h.cli(['session', 'create', ...OWNER, '--json', ...args], options);
   expect(result.code, result.stderr).toBe(0);
   return oneJsonLine<Created>(result.stdout);
@@ -80,46 +81,52 @@ export function waitingSessionId(stderr: string): number | undefined {
 }
 
 export interface Step {
-  /** Checked against all of stderr so far (and anything else the closure sees) every 20 ms. */
+  /** Checked against all of stderr so far (and anything else the closure sees) after every write, every sleep and every 20 ms. */
   when: (stderr: string) => boolean;
-  then: (child: ChildProcess, stderr: string) => void;
+  then: (run: Pick<Running, 'kill'>, stderr: string) => void;
 }
 
 /**
  * Runs the CLI and plays the customer: each step fires once, in order, when its condition holds.
- * Lets tests drive the emulator at the right moment instead of sleeping.
+ * Lets tests drive the emulator at the right moment instead of sleeping. In-process, conditions
+ * are checked at each write and each time the CLI sleeps (before its clock moves on), so the
+ * same thing happens at the same point of the run every time.
  */
 export async function drive(
-  run: (options: CliOptions) => Promise<CliResult>,
+  run: (options: RunOptions) => Promise<CliResult>,
   steps: Step[],
-  options: CliOptions = {},
+  options: RunOptions = {},
+  clock?: FakeClock,
 ): Promise<CliResult & { fired: number }> {
   let stderr = '';
-  let child: ChildProcess | undefined;
+  let handle: Pick<Running, 'kill'> | undefined;
   let fired = 0;
   let failure: unknown;
   const check = () => {
     try {
-      while (child && failure === undefined && fired < steps.length && steps[fired]!.when(stderr)) {
-        steps[fired]!.then(child, stderr);
+      while (handle && failure === undefined && fired < steps.length && steps[fired]!.when(stderr)) {
+        steps[fired]!.then(handle, stderr);
         fired++;
       }
     } catch (error) {
       failure = error;
-      child?.kill('SIGKILL');
+      handle?.kill('SIGKILL');
     }
   };
   const timer = setInterval(check, 20);
+  const previous = clock?.onSleep;
+  if (clock) clock.onSleep = check;
   try {
     const result = await run({
       ...options,
-      onSpawn: (c) => {
-        child = c;
-        options.onSpawn?.(c);
+      onStart: (r) => {
+        handle = r;
+        options.onStart?.(r);
+        check();
       },
-      onStderr: (text, c) => {
+      onStderr: (text, r) => {
         stderr += text;
-        options.onStderr?.(text, c);
+        options.onStderr?.(text, r);
         check();
       },
     });
@@ -127,6 +134,7 @@ export async function drive(
     return { ...result, fired };
   } finally {
     clearInterval(timer);
+    if (clock) clock.onSleep = previous;
   }
 }
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import pty from 'node-pty';
 import stripAnsi from 'strip-ansi';
 import xterm from '@xterm/headless';
-import { BIN, cleanEnv } from './cli.js';
-import { TEST_KEY, type Harness } from './emulator.js';
+import { BIN, cleanEnv } from './process.js';
+import type { Harness } from './harness.js';
 
 /** Key sequences as a terminal sends them. */
 export const KEYS = {
@@ -79,7 +79,7 @@ export function keepScreen(name: string, screen: string): void {
 
 /** The environment of a run against the harness's emulator, with its temporary config dir. */
 export function harnessEnv(h: Harness, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { STACKONE_BASE_URL: h.emulator.url, STACKONE_API_KEY: TEST_KEY, STACKONE_CONFIG_DIR: h.configDir, ...extra };
+  return h.env(extra);
 }
 
 /** Runs the built binary (`node bin/stackone-connect.js ...`) in a pseudo-terminal. */

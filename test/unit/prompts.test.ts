@@ -4,6 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { inquirerAsk, promptSessionInput, type Ask, type SessionPromptDeps } from '../../src/ui/prompts.js';
 import { providerChoices, sessionSummary } from '../../src/ui/prompt-choices.js';
 import { CancelledError } from '../../src/errors.js';
+import { scriptedAsk, type AskStep } from '../helpers/ask.js';
+import { FakeClock } from '../helpers/clock.js';
 import type { ConnectorMeta } from '../../src/api/types.js';
 
 const CATALOGUE: ConnectorMeta[] = [
@@ -15,33 +17,16 @@ const CATALOGUE: ConnectorMeta[] = [
   { provider: 'deel', provider_name: 'Deel', category: 'hris', active: false },
 ];
 
-type Kind = keyof Ask;
-type Step = [kind: Kind, message: string, answer: unknown];
+type Step = AskStep;
+const scripted = scriptedAsk;
 
-/** An Ask that expects these questions in this order and gives these answers. */
-function scripted(steps: Step[]): Ask & { asked: string[]; configs: Record<string, unknown> } {
-  const queue = [...steps];
-  const asked: string[] = [];
-  const configs: Record<string, unknown> = {};
-  const answer = (kind: Kind) => async (config: { message: string }) => {
-    asked.push(config.message);
-    const next = queue.shift();
-    if (!next) throw new Error(`unexpected ${kind} "${config.message}"`);
-    const [want, message, value] = next;
-    if (want !== kind || !config.message.startsWith(message)) throw new Error(`asked ${kind} "${config.message}", expected ${want} "${message}"`);
-    configs[message] = config;
-    return typeof value === 'function' ? value(config) : value;
-  };
-  return { asked, configs, text: answer('text'), checkbox: answer('checkbox'), select: answer('select'), search: answer('search'), confirm: answer('confirm') } as never;
-}
-
-function deps(ask: Ask, extra: Partial<SessionPromptDeps> = {}) {
+function deps(ask: Ask, extra: Partial<SessionPromptDeps> = {}, clock = new FakeClock()) {
   const notes: string[] = [];
   const warnings: string[] = [];
   return {
     notes,
     warnings,
-    deps: { ask, listConnectors: async () => CATALOGUE, note: (t: string) => notes.push(t), warn: (t: string) => warnings.push(t), ...extra } as SessionPromptDeps,
+    deps: { ask, timer: clock.timer, listConnectors: async () => CATALOGUE, note: (t: string) => notes.push(t), warn: (t: string) => warnings.push(t), ...extra } as SessionPromptDeps,
   };
 }
 
@@ -127,9 +112,12 @@ describe('promptSessionInput with scripted answers', () => {
 
   test('a catalogue that does not answer in time: free text, with the reason', async () => {
     const steps = EVERYTHING.map((s): Step => (s[0] === 'search' ? ['text', 'Provider key', ''] : s));
-    const { deps: d, warnings } = deps(scripted(steps), { listConnectors: () => new Promise(() => {}), catalogueTimeoutMs: 20 });
+    const clock = new FakeClock();
+    // While the dialogue waits for the list, 8 s pass: the time limit falls due.
+    const waiting = (t: string) => t.startsWith('Loading the provider list') && clock.advance(8000);
+    const { deps: d, warnings } = deps(scripted(steps), { listConnectors: () => new Promise(() => {}), note: waiting }, clock);
     const flags = await promptSessionInput({}, d);
-    expect(warnings[0]).toContain('(no answer within 0s)');
+    expect(warnings[0]).toContain('(no answer within 8s)');
     expect(flags).not.toHaveProperty('provider');
   });
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { StateError } from '../../src/errors.js';
 import { SessionHistory, type SessionRecord } from '../../src/store/history.js';
 import { ProfileStore } from '../../src/store/profiles.js';
-import { tempConfigDir } from '../helpers/cli.js';
+import { tempConfigDir } from '../helpers/process.js';
 
 let temp: ReturnType<typeof tempConfigDir>;
 beforeEach(() => {
@@ -51,8 +51,8 @@ describe('SessionHistory', () => {
     expect(history.latest('eu')?.session_id).toBe(2);
     expect(history.latest('us')?.session_id).toBe(1);
     expect(history.latest('other')).toBeUndefined();
-    await history.update(1, 'us', { status: 'authenticated', account_secure_id: 'acc' });
-    expect(history.find('1', 'us')).toMatchObject({ status: 'authenticated', account_secure_id: 'acc' });
+    await history.update(1, 'us', { status: 'authenticated', account_secure_id: 'acc' }, Date.parse('2026-11-28T12:00:00Z'));
+    expect(history.find('1', 'us')).toMatchObject({ status: 'authenticated', account_secure_id: 'acc', updated_at: '2026-11-28T12:00:00.000Z' });
     expect(history.find('1', 'eu')).toMatchObject({ status: 'pending' });
   });
 

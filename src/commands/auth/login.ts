@@ -45,8 +45,9 @@ export async function runAuthLogin(ctx: CommandContext, options: LoginOptions): 
   } else if (flags.apiKey !== undefined) {
     key = flags.apiKey.trim();
   } else if (ctx.canPrompt) {
-    const { promptApiKey } = await import('../../ui/prompts.js');
-    key = await promptApiKey(profile, { input: runtime.stdin, output: runtime.stdout, signal: runtime.signal });
+    const { promptApiKey, inquirerAsk } = await import('../../ui/prompts.js');
+    const ask = runtime.ask ?? inquirerAsk({ input: runtime.stdin, output: runtime.stdout, signal: runtime.signal });
+    key = await promptApiKey(profile, ask);
   } else {
     throw new UsageError('No API key given and no terminal to ask for one.',
       'Pipe it in: printenv STACKONE_KEY | stackone-connect auth login --api-key-stdin');

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
@@ -60,7 +61,7 @@ Examples:
 
 function fileReader(runtime: Runtime): FileReader {
   return {
-    readFile: (path) => readFile(path, 'utf8'),
+    readFile: (path) => readFile(resolve(runtime.cwd, path), 'utf8'),
     readStdin: () => readAllStdin(runtime),
   };
 }
@@ -82,7 +83,8 @@ export async function runSessionCreate(ctx: CommandContext, options: CreateOptio
     const { inquirerAsk, promptSessionInput } = await import('../../ui/prompts.js');
     const api = client;
     flags = await promptSessionInput(options, {
-      ask: inquirerAsk({ input: runtime.stdin, output: runtime.stdout, signal: runtime.signal }),
+      ask: runtime.ask ?? inquirerAsk({ input: runtime.stdin, output: runtime.stdout, signal: runtime.signal }),
+      timer: runtime.timer,
       listConnectors: () => api.listConnectors(),
       note: (text) => runtime.stderr.write(`${out.err.muted(text)}\n`),
       warn: (text) => out.warn(text),

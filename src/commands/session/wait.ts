@@ -66,8 +66,7 @@ export async function waitForCustomer(
     const timeout = poll.timeoutMs === undefined ? '' : ` · timeout in ${formatDuration(started + poll.timeoutMs - runtime.now())}`;
     progress.update(`${stateText(reading)} · ${elapsed}${left}${timeout}`);
   };
-  const ticker = setInterval(spin, 1000);
-  ticker.unref();
+  const stopTicker = runtime.timer(1000, spin, { repeat: true });
 
   const expiry = expiresAt === undefined ? 'expiry unknown: only --timeout ends the wait' : `expires in ${formatDuration(expiresAt - started)}`;
   progress.note(out.err.muted(`Waiting for the customer to connect (session ${target.id}, ${expiry}). Ctrl-C stops waiting; the session stays open.`));
@@ -115,7 +114,7 @@ export async function waitForCustomer(
     end = 'interrupted';
     status = 'pending' as const;
   } finally {
-    clearInterval(ticker);
+    stopTicker();
     progress.stop();
   }
 
@@ -140,7 +139,7 @@ export async function waitForCustomer(
 async function remember(ctx: CommandContext, history: SessionHistory, target: WaitTarget, status: string, accountId: string | null) {
   if (!target.record) return;
   try {
-    await history.update(target.record.session_id, target.record.profile, { status, account_secure_id: accountId });
+    await history.update(target.record.session_id, target.record.profile, { status, account_secure_id: accountId }, ctx.runtime.now());
   } catch (error) {
     ctx.out.warn(`Could not update the session history: ${(error as Error).message}`);
   }

@@ -1,0 +1,123 @@
+import { describe, expect, test } from 'vitest';
+import { useHarness } from '../helpers/harness.js';
+import { createSession, linesMatching, oneJsonLine, type Created } from '../helpers/e2e.js';
+
+const h = useHarness();
+
+const LIST_KEYS = ['session_id', 'origin_owner_id', 'origin_owner_name', 'provider', 'profile', 'created_at', 'expires_at', 'status', 'auth_link_url'];
+
+interface Listed {
+  session_id: number;
+  origin_owner_id: string | null;
+  origin_owner_name: string | null;
+  provider: string | null;
+  profile: string;
+  created_at: string;
+  expires_at: string;
+  status: string;
+  auth_link_url: string;
+}
+
+const list = (args: string[] = []) => h.cli(['session', 'list', ...args]);
+
+async function threeSessions(): Promise<Created[]> {
+  return [
+    await createSession(h, ['--provider', 'bamboohr']),
+    await createSession(h, ['--origin-owner-name', 'Globex', '--origin-owner-id', 'cust-7', '--expires-in', '2h']),
+    await createSession(h, ['--profile', 'eu']),
+  ];
+}
+
+describe('session list', () => {
+  test('--json is an array of the sessions this machine created, newest first, with exactly the contract\'s keys', async () => {
+    const [a, b, c] = await threeSessions();
+    h.emulator.clearRequests();
+    const result = await list(['--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const sessions = oneJsonLine<Listed[]>(result.stdout);
+    expect(sessions.map((s) => s.session_id)).toEqual([c!.id, b!.id, a!.id]);
+    for (const s of sessions) expect(Object.keys(s)).toEqual(LIST_KEYS);
+    expect(sessions[0]).toMatchObject({ profile: 'eu', status: 'pending', auth_link_url: c!.auth_link_url, origin_owner_id: 'cust-42' });
+    expect(sessions[1]).toMatchObject({ origin_owner_id: 'cust-7', origin_owner_name: 'Globex', profile: 'default', provider: null });
+    expect(sessions[2]).toMatchObject({ provider: 'bamboohr' });
+    expect(typeof sessions[0]!.session_id).toBe('number');
+    const b1 = sessions[1]!;
+    expect(Date.parse(b1.expires_at) - Date.parse(b1.created_at)).toBe(7_200_000);
+    // Local history only: nothing is sent.
+    expect(h.emulator.requests).toHaveLength(0);
+  });
+
+  test('never prints the session token (no token field; it appears only inside the auth link it belongs to)', async () => {
+    const created = await threeSessions();
+    const json = await list(['--json']);
+    const human = await list();
+    expect(json.stdout).not.toMatch(/"token"/);
+    const withoutLinks = (text: string) => created.reduce((t, c) => t.split(c.auth_link_url).join('<link>'), text);
+    for (const { token } of created) {
+      expect(withoutLinks(json.stdout + json.stderr)).not.toContain(token);
+      expect(withoutLinks(human.stdout + human.stderr)).not.toContain(token);
+    }
+  });
+
+  test('the human table has a header and one row per session, newest first', async () => {
+    const [a, b, c] = await threeSessions();
+    const result = await list();
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+CUSTOMER\s+PROVIDER\s+STATUS\s+CREATED\s+EXPIRES\s+PROFILE$/);
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1).map((l) => Number(l.split(/\s+/)[0]))).toEqual([c!.id, b!.id, a!.id]);
+    expect(lines[2]).toMatch(/Globex/);
+    expect(lines[2]).toMatch(/in (2h 00m|1h 59m)/);
+    expect(lines[3]).toMatch(/bamboohr\s+pending/);
+    expect(lines[1]).toMatch(/\beu$/);
+  });
+
+  test('--limit shows at most that many, the newest', async () => {
+    const [, b, c] = await threeSessions();
+    const result = await list(['--limit', '2', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(oneJsonLine<Listed[]>(result.stdout).map((s) => s.session_id)).toEqual([c!.id, b!.id]);
+    const human = await list(['--limit', '1']);
+    expect(human.stdout.trimEnd().split('\n')).toHaveLength(2);
+  });
+
+  test.each([['0'], ['-1'], ['two'], ['1.5']])('--limit %s exits 2', async (value) => {
+    const result = await list([`--limit=${value}`]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('--limit');
+  });
+
+  test('the status column shows the last known status, and expired once the expiry has passed', async () => {
+    const connected = await createSession(h);
+    const expiring = await createSession(h, ['--expires-in', '1']);
+    h.emulator.connect(connected.id);
+    expect((await h.cli(['session', 'status', String(connected.id)])).code).toBe(0);
+    h.clock.advance(1000);
+    const sessions = oneJsonLine<Listed[]>((await list(['--json'])).stdout);
+    expect(sessions.find((s) => s.session_id === connected.id)?.status).toBe('authenticated');
+    expect(sessions.find((s) => s.session_id === expiring.id)?.status).toBe('expired');
+  });
+
+  test('an empty history: --json prints [], the table says there is nothing yet; exit 0', async () => {
+    const json = await list(['--json']);
+    expect(json.code).toBe(0);
+    expect(json.stdout).toBe('[]\n');
+    const human = await list();
+    expect(human.code).toBe(0);
+    expect(linesMatching(human.stdout, /No sessions/)).toHaveLength(1);
+  });
+
+  test('--quiet prints the session ids alone, newest first', async () => {
+    const [a, b, c] = await threeSessions();
+    const result = await list(['--quiet']);
+    expect(result.stdout).toBe(`${c!.id}\n${b!.id}\n${a!.id}\n`);
+  });
+
+  test('works without any API key: the history is local', async () => {
+    await createSession(h);
+    const result = await h.cli(['session', 'list', '--json'], { env: { STACKONE_API_KEY: undefined } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(oneJsonLine<Listed[]>(result.stdout)).toHaveLength(1);
+  });
+});

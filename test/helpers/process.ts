@@ -1,0 +1,182 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * The one way tests start the built binary (`node bin/stackone-connect.js ...`) with pipes for its
+ * streams; the pseudo-terminal flows (pty.ts) start the same BIN with the same cleanEnv().
+ */
+export const BIN = resolve(import.meta.dirname, '../../bin/stackone-connect.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Extra environment; STACKONE_*, CI, colours and proxies from the parent are never inherited. */
+  env?: Record<string, string | undefined>;
+  /** Written to stdin, then stdin is closed (default: closed at once). */
+  input?: string;
+  cwd?: string;
+  /** Kill with SIGKILL after this long (default 30 s) so a hang fails the test instead of stalling it. */
+  timeoutMs?: number;
+  /** Called with the child once it is running (e.g. to send SIGINT after some output). */
+  onStart?: (child: ChildProcess) => void;
+  /** Called with each stderr chunk as it arrives. */
+  onStderr?: (text: string, child: ChildProcess) => void;
+}
+
+/** A clean environment: no inherited StackOne settings, no colour, no proxy, no CI flag. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(STACKONE_|CI$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|VITEST|NODE_OPTIONS$)/i.test(key)) continue;
+    env[key] = value;
+  }
+  env.FORCE_COLOR = '0';
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+/**
+ * The built binary running: its output can be awaited as it arrives (the link, a reported
+ * failure), so tests wait for conditions, never for a fixed time.
+ */
+export interface RunningCli {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly child: ChildProcess;
+  /** Resolves with the first match in the stream; rejects if the process ends first or at timeoutMs. */
+  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** The exit, with everything the process wrote. */
+  exited: Promise<CliResult>;
+  /** Sends a signal, as Ctrl-C (SIGINT) or a process manager (SIGTERM) would. */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Kills whatever a failed test left running (call from afterEach). */
+export function killRunningClis(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
+export function startCli(args: string[], options: CliOptions = {}): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(options.env), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  running.add(child);
+  const output = { stdout: '', stderr: '' };
+  const listeners = new Set<() => void>();
+  let ended = false;
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream].setEncoding('utf8').on('data', (chunk: string) => {
+      output[stream] += chunk;
+      if (stream === 'stderr') options.onStderr?.(chunk, child);
+      for (const listener of listeners) listener();
+    });
+  }
+  const exited = new Promise<CliResult>((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      running.delete(child);
+      ended = true;
+      for (const listener of listeners) listener();
+      resolvePromise({ code, signal, stdout: output.stdout, stderr: output.stderr });
+    });
+  });
+  child.stdin!.on('error', () => undefined); // the CLI may exit before reading stdin
+  child.stdin!.end(options.input ?? '');
+
+  const waitFor = (stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> =>
+    new Promise((resolvePromise, reject) => {
+      const done = (): void => {
+        listeners.delete(check);
+        clearTimeout(timer);
+      };
+      const check = (): void => {
+        const match = pattern.exec(output[stream]);
+        if (match) {
+          done();
+          resolvePromise(match);
+        } else if (ended) {
+          done();
+          reject(new Error(`\`${args.join(' ')}\` ended before its ${stream} matched ${pattern}.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`No ${pattern} on the ${stream} of \`${args.join(' ')}\` within ${timeoutMs}ms.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`));
+      }, timeoutMs);
+      listeners.add(check);
+      check();
+    });
+
+  options.onStart?.(child);
+  return {
+    get stdout() {
+      return output.stdout;
+    },
+    get stderr() {
+      return output.stderr;
+    },
+    child,
+    waitFor,
+    exited,
+    kill: (signal = 'SIGTERM') => void child.kill(signal),
+  };
+}
+
+/** Runs the built binary to its end. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return startCli(args, options).exited;
+}
+
+/** A fresh config directory (STACKONE_CONFIG_DIR); removed by the returned cleanup. */
+export function tempConfigDir(): { dir: string; cleanup: () => void } {
+  const base = mkdtempSync(join(tmpdir(), 'stackone-connect-test-'));
+  const dir = join(base, 'config');
+  return { dir, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+export interface EmulatorProcess {
+  url: string;
+  apiKey: string;
+  stderr: () => string;
+  /** The control API: drive sessions, inject faults, read the request log. */
+  control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  stop(): Promise<number | null>;
+}
+
+/** `stackone-connect emulator --port 0 ...` as its own process, as a user's CI would run it. */
+export async function startEmulatorProcess(flags: string[]): Promise<EmulatorProcess> {
+  const emulator = startCli(['emulator', '--port', '0', ...flags], { timeoutMs: 120_000 });
+  const [, url, apiKey] = await emulator.waitFor('stdout', /^export STACKONE_BASE_URL=(\S+)\nexport STACKONE_API_KEY=(\S+)\n/, 10_000);
+  return {
+    url: url!,
+    apiKey: apiKey!,
+    stderr: () => emulator.stderr,
+    async control<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const response = await fetch(`${url}/_emulator${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json().catch(() => undefined)) as T;
+    },
+    async stop() {
+      emulator.kill('SIGTERM');
+      return (await emulator.exited).code;
+    },
+  };
+}

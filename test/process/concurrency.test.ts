@@ -1,0 +1,32 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { useHarness } from '../helpers/harness.js';
+
+const h = useHarness({ process: true });
+const WRITERS = 24;
+
+describe('local state under concurrent use', () => {
+  test(`${WRITERS} processes creating sessions at once leave every record in the history`, { timeout: 60_000 }, async () => {
+    const runs = await Promise.all(
+      Array.from({ length: WRITERS }, (_, i) =>
+        h.cli(['session', 'create', '--origin-owner-id', `owner-${i}`, '--origin-owner-name', `Owner ${i}`, '--json'], { timeoutMs: 45_000 }),
+      ),
+    );
+    for (const run of runs) expect(run.stderr).toBe('');
+    expect(runs.map((r) => r.code)).toEqual(Array(WRITERS).fill(0));
+    const created = runs.map((r) => (JSON.parse(r.stdout) as { id: number }).id).sort();
+
+    const file = join(h.configDir, 'sessions.json');
+    const history = JSON.parse(readFileSync(file, 'utf8')) as { sessions: { session_id: number; origin_owner_id: string }[] };
+    expect(history.sessions.map((s) => s.session_id).sort()).toEqual(created);
+    expect(new Set(history.sessions.map((s) => s.origin_owner_id)).size).toBe(WRITERS);
+
+    const list = await h.cli(['session', 'list', '--json']);
+    expect((JSON.parse(list.stdout) as unknown[]).length).toBe(WRITERS);
+    // created 0700 / 0600 from the start, and no lock left behind
+    expect(statSync(h.configDir).mode & 0o777).toBe(0o700);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(() => statSync(`${file}.lock`)).toThrow();
+  });
+});
