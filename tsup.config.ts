@@ -13,4 +13,10 @@ export default defineConfig({
   clean: true,
   dts: { entry: { emulator: 'src/emulator/index.ts' } },
   define: { __VERSION__: JSON.stringify(version) },
+  // conf writes through src/store/safe-write.ts instead of `atomically` (see there); conf must be
+  // bundled for this to reach its import.
+  noExternal: ['conf'],
+  esbuildOptions(options) {
+    options.alias = { ...options.alias, atomically: './src/store/safe-write.ts' };
+  },
 });

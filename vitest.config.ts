@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -19,7 +20,10 @@ const layer = (name: string, extra: TestProjectInlineConfiguration['test'] = {})
 
 export default defineConfig({
   define: { __VERSION__: JSON.stringify(version) },
+  // conf writes through src/store/safe-write.ts instead of `atomically` (see there), as in the build.
+  resolve: { alias: { atomically: resolve(import.meta.dirname, 'src/store/safe-write.ts') } },
   test: {
+    server: { deps: { inline: ['conf'] } }, // so that conf's own import of `atomically` meets the alias
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Two cores: processes, terminals and the browser would only fight over them beyond two workers.

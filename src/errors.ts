@@ -45,15 +45,6 @@ export class CancelledError extends CliError {
   }
 }
 
-/** A local file (config, history, metadata) that cannot be read or parsed. */
-export class StateError extends CliError {
-  readonly file: string;
-  constructor(message: string, file: string, suggestion?: string, cause?: unknown) {
-    super(message, { exitCode: ExitCode.Error, suggestion, cause });
-    this.file = file;
-  }
-}
-
 /**
  * Ends a command with an exit code after its result has been printed (poll outcomes 3, 5, 8):
  * there is nothing more to say on stderr.

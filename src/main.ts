@@ -6,20 +6,7 @@ import { nodeTimer, type Runtime } from './runtime.js';
 /** The process boundary: signals in, exit code out. The only process.exit of the program. */
 async function main(): Promise<void> {
   const controller = new AbortController();
-  // conf's atomically (through when-exit) sends every SIGINT/SIGTERM back to this process after
-  // its own cleanup, expecting to die of it. That echo is not a second Ctrl-C: it must not cut
-  // short the first one's message ("stays open; resume with ...").
-  let echoes = 0;
-  const kill = process.kill.bind(process);
-  process.kill = ((pid: number, signal?: string | number) => {
-    if (pid === process.pid && (signal === 'SIGINT' || signal === 'SIGTERM')) echoes++;
-    return kill(pid, signal);
-  }) as typeof process.kill;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (echoes > 0) {
-      echoes--;
-      return;
-    }
     // A second Ctrl-C while the first is being handled: leave at once.
     if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
     controller.abort(signal);

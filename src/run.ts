@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { CliError, ExitCode, ExitWith } from './errors.js';
+import { StoreError } from './store/errors.js';
 import { buildProgram } from './cli.js';
 import { redactSecrets } from './core/redact.js';
 import { sanitizeText } from './core/sanitize.js';
@@ -29,6 +30,11 @@ function report(error: unknown, argv: string[], runtime: Runtime): number {
   const verbose = argv.includes('--verbose') || envFlag(runtime.env, 'STACKONE_DEBUG');
   const secrets = [runtime.env.STACKONE_API_KEY, flagValue(argv, '--api-key'), flagValue(argv, '--token')];
   const clean = (text: string) => sanitizeText(redactSecrets(text, secrets));
+  if (error instanceof StoreError) {
+    runtime.stderr.write(`${theme.error(`${theme.symbols.error} ${clean(error.message)}`)}\n`);
+    if (error.hint) runtime.stderr.write(`  ${clean(error.hint)}\n`);
+    return ExitCode.Error;
+  }
   if (error instanceof CliError) {
     runtime.stderr.write(`${theme.error(`${theme.symbols.error} ${clean(error.message)}`)}\n`);
     if (error.suggestion) runtime.stderr.write(`  ${clean(error.suggestion)}\n`);

@@ -10,14 +10,17 @@ import type { CommandContext } from './context.js';
 
 // Everything here is loaded on demand: `--help` and `--version` never pay for ofetch or conf.
 
+/** A wait for another command's lock is said on stderr, not sat through in silence. */
+const lockNotice = (ctx: CommandContext) => ({ onWait: (message: string) => ctx.out.warn(message) });
+
 export async function openProfiles(ctx: CommandContext): Promise<ProfileStore> {
   const { ProfileStore } = await import('../store/profiles.js');
-  return new ProfileStore(ctx.configDir);
+  return new ProfileStore(ctx.configDir, lockNotice(ctx));
 }
 
 export async function openHistory(ctx: CommandContext): Promise<SessionHistory> {
   const { SessionHistory } = await import('../store/history.js');
-  return new SessionHistory(ctx.configDir);
+  return new SessionHistory(ctx.configDir, lockNotice(ctx));
 }
 
 export async function loadSettings(ctx: CommandContext): Promise<Settings> {

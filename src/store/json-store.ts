@@ -1,25 +1,29 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Conf from 'conf';
-import { StateError } from '../errors.js';
-import { ensureConfigDir } from './config-dir.js';
+import { LEFT_UNTOUCHED, StoreError } from './errors.js';
+import { checkPrivateDir, ensurePrivateDir, openPrivate } from './file-guard.js';
+import { withLock, type LockOptions } from './lock.js';
 
 /**
- * One JSON file in the config directory, read and written with conf (atomic writes, mode 0600),
- * with a cross-process lock around every read-modify-write so that concurrent commands never
- * lose each other's records.
+ * One JSON file in the config directory, kept with conf, with a cross-process lock around every
+ * read-modify-write so that concurrent commands never lose each other's changes. conf's writes
+ * go through safe-write.ts (see there), and every read first checks that the directory and the
+ * file are this user's own and not a symbolic link (file-guard.ts).
  */
 export class JsonStore<T extends Record<string, unknown>> {
   readonly path: string;
   readonly #dir: string;
   readonly #name: string;
   readonly #label: string;
+  readonly #lock: LockOptions;
   #conf: Conf<T> | undefined;
 
-  constructor(dir: string, name: string, label: string) {
+  constructor(dir: string, name: string, label: string, lock: LockOptions = {}) {
     this.#dir = dir;
     this.#name = name;
     this.#label = label;
+    this.#lock = lock;
     this.path = join(dir, `${name}.json`);
   }
 
@@ -28,34 +32,33 @@ export class JsonStore<T extends Record<string, unknown>> {
   async #store(): Promise<Conf<T>> {
     if (this.#conf) return this.#conf;
     const { default: ConfClass } = await import('conf');
-    this.#conf = this.#guard(() => {
-      ensureConfigDir(this.#dir);
-      return new ConfClass<T>({
-        cwd: this.#dir,
-        configName: this.#name,
-        projectName: 'stackone-connect',
-        configFileMode: 0o600,
-        clearInvalidConfig: false, // a corrupt file is reported, never replaced
-        accessPropertiesByDotNotation: false,
-        serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
-      });
-    });
+    ensurePrivateDir(this.#dir);
+    this.read(); // conf reads the file itself, following links: check it first
+    this.#conf = this.#guard(() => new ConfClass<T>({
+      cwd: this.#dir,
+      configName: this.#name,
+      projectName: 'stackone-connect',
+      configFileMode: 0o600,
+      clearInvalidConfig: false, // a corrupt file is reported, never replaced
+      accessPropertiesByDotNotation: false,
+      serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
+    }));
     return this.#conf;
   }
 
-  /** The whole file, fresh from disk, read as conf reads it; empty when there is none. */
+  /** The whole file, fresh from disk; empty when there is none. */
   read(): Partial<T> {
-    const data = this.#guard(() => {
-      try {
-        return JSON.parse(readFileSync(this.path, 'utf8')) as unknown;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-        throw error;
-      }
-    });
+    checkPrivateDir(this.#dir);
+    const fd = openPrivate(this.path, constants.O_RDONLY, this.#label);
+    if (fd === undefined) return {};
+    let data: unknown;
+    try {
+      data = this.#guard(() => JSON.parse(readFileSync(fd, 'utf8')) as unknown);
+    } finally {
+      closeSync(fd);
+    }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      throw new StateError(`The ${this.#label} file ${this.path} does not hold a JSON object.`, this.path,
-        'It was left untouched: repair it, or move it away to start afresh.');
+      throw new StoreError(`The ${this.#label} file ${this.path} does not hold a JSON object.`, this.path, LEFT_UNTOUCHED);
     }
     return data as Partial<T>;
   }
@@ -63,20 +66,8 @@ export class JsonStore<T extends Record<string, unknown>> {
   /** Read, change and write under the lock; `change` returns the new content (the same object: no write). */
   async update<R>(change: (current: Partial<T>) => { next: T; result: R }): Promise<R> {
     const store = await this.#store();
-    const { default: lockfile } = await import('proper-lockfile');
-    let release: (() => Promise<void>) | undefined;
-    try {
-      release = await lockfile.lock(this.path, {
-        realpath: false, // the file may not exist yet
-        stale: 10_000,
-        retries: { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 100, randomize: true },
-      });
-    } catch (error) {
-      throw new StateError(`Cannot lock ${this.path}: ${(error as Error).message}`, this.path,
-        `If no other stackone-connect is running, remove ${this.path}.lock.`, error);
-    }
-    try {
-      const current = this.#guard(() => store.store) as Partial<T>;
+    return withLock(this.path, () => {
+      const current = this.read(); // checked as every read is, then the same content conf holds
       const { next, result } = change(current);
       if (next !== current) {
         this.#guard(() => {
@@ -84,16 +75,14 @@ export class JsonStore<T extends Record<string, unknown>> {
         });
       }
       return result;
-    } finally {
-      await release().catch(() => undefined);
-    }
+    }, this.#lock);
   }
 
   #guard<R>(fn: () => R): R {
     try {
       return fn();
     } catch (error) {
-      if (error instanceof StateError) throw error;
+      if (error instanceof StoreError) throw error;
       const e = error as NodeJS.ErrnoException;
       const reason =
         // The parser's message quotes the file, which holds keys and tokens: keep only the position.
@@ -101,8 +90,7 @@ export class JsonStore<T extends Record<string, unknown>> {
         : e.code === 'EACCES' || e.code === 'EPERM' ? 'cannot be read or written (permission denied)'
         : e.code === 'EISDIR' ? 'is a directory'
         : `cannot be used (${e.message})`;
-      throw new StateError(`The ${this.#label} file ${this.path} ${reason}.`, this.path,
-        'It was left untouched: repair it, or move it away to start afresh.', error);
+      throw new StoreError(`The ${this.#label} file ${this.path} ${reason}.`, this.path, LEFT_UNTOUCHED, error);
     }
   }
 }

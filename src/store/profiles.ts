@@ -1,5 +1,6 @@
-import { StateError } from '../errors.js';
+import { LEFT_UNTOUCHED, StoreError } from './errors.js';
 import { JsonStore } from './json-store.js';
+import type { LockOptions } from './lock.js';
 
 export interface Profile {
   api_key?: string;
@@ -15,8 +16,8 @@ interface ConfigFile extends Record<string, unknown> {
 export class ProfileStore {
   readonly #store: JsonStore<ConfigFile>;
 
-  constructor(dir: string) {
-    this.#store = new JsonStore<ConfigFile>(dir, 'config', 'configuration');
+  constructor(dir: string, lock: LockOptions = {}) {
+    this.#store = new JsonStore<ConfigFile>(dir, 'config', 'configuration', lock);
   }
 
   get path(): string {
@@ -27,8 +28,7 @@ export class ProfileStore {
     const data = this.#store.read();
     const profiles = data.profiles ?? {};
     if (typeof profiles !== 'object' || Array.isArray(profiles) || profiles === null) {
-      throw new StateError(`The configuration file ${this.path} has no valid "profiles" object.`, this.path,
-        'It was left untouched: repair it, or move it away to start afresh.');
+      throw new StoreError(`The configuration file ${this.path} has no valid "profiles" object.`, this.path, LEFT_UNTOUCHED);
     }
     const defaultProfile = typeof data.default_profile === 'string' ? data.default_profile : undefined;
     return { defaultProfile, profiles };

@@ -93,10 +93,12 @@ const cases: Case[] = [
   { name: 'a profile without a key', args: create(), env: { STACKONE_API_KEY: '', STACKONE_PROFILE: 'eu' }, code: 4, message: /No API key for profile "eu"/ },
   { name: 'empty --api-key', args: [...create(), '--api-key', ''], code: 2, message: /--api-key must not be empty/ },
   // local files
-  { name: 'corrupt session history', args: create(), files: { 'config/sessions.json': '{"sessions": [' }, code: 1, message: /session history file .*sessions\.json is not valid JSON[\s\S]*left untouched/ },
+  { name: 'corrupt session history (a line that is not JSON)', args: ['session', 'list'], files: { 'config/sessions.jsonl': '{"kind":"session"\n{"kind":"status"}\n' }, code: 1, message: /session history file .*sessions\.jsonl has a line that is not valid JSON \(at byte 0\)[\s\S]*left untouched/ },
+  { name: 'corrupt session history of an earlier version', args: ['session', 'list'], files: { 'config/sessions.json': '{"sessions": [' }, code: 1, message: /session history file .*sessions\.json is not valid JSON[\s\S]*left untouched/ },
   { name: 'corrupt configuration', args: create(), env: { STACKONE_API_KEY: '' }, files: { 'config/config.json': 'profiles: {}' }, code: 1, message: /configuration file .*config\.json is not valid JSON/ },
   { name: 'history of the wrong shape', args: ['session', 'list'], files: { 'config/sessions.json': '{"sessions": 3}' }, code: 1, message: /has no valid "sessions" list/ },
-  { name: 'history that is a directory', args: ['session', 'list'], files: { 'config/sessions.json': null }, code: 1, message: /sessions\.json is a directory/ },
+  { name: 'history that is a directory', args: ['session', 'list'], files: { 'config/sessions.jsonl': null }, code: 1, message: /sessions\.jsonl is (a directory|not a regular file)/ },
+  { name: 'history that is a directory (create: before anything is sent)', args: create(), files: { 'config/sessions.jsonl': null }, code: 1, message: /sessions\.jsonl is (a directory|not a regular file)/ },
   // API responses
   { name: 'the key is rejected (401)', args: ['session', 'status', '1'], faults: [{ kind: 'status', status: 401 }], code: 4, message: /The API key was rejected \(401 Unauthorized\)/, sends: true },
   { name: 'access denied (403)', args: ['session', 'status', '1'], faults: [{ kind: 'status', status: 403 }], code: 4, message: /not allowed to do this \(403 Forbidden\)/, sends: true },

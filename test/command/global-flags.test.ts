@@ -6,7 +6,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { CTRL_C, type AskStep } from '../helpers/ask.js';
 import { TEST_KEY, useHarness } from '../helpers/harness.js';
 import {
-  createSession, drive, ESC, keyOf, linesMatching, oneJsonLine, OWNER, OWNER_BODY, requestsTo, waitingSessionId,
+  createSession, drive, ESC, historyOf, keyOf, linesMatching, oneJsonLine, OWNER, OWNER_BODY, requestsTo, waitingSessionId,
   type Created,
 } from '../helpers/e2e.js';
 
@@ -160,7 +160,7 @@ describe('--verbose and STACKONE_DEBUG', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`→ GET ${h.emulator.url}/connect_sessions/${id}`);
     expect(result.stderr).toMatch(new RegExp(`← 200 GET /connect_sessions/${id} \\(\\d+ ms\\)`));
-    const [record] = JSON.parse(readFileSync(join(h.configDir, 'sessions.json'), 'utf8')).sessions as Created[] & { token: string }[];
+    const [record] = historyOf(h.configDir) as unknown as (Created & { token: string })[];
     expectNoSecretsOnStderr(result.stderr, { ...record!, id: id! } as unknown as Created);
   });
 
@@ -267,7 +267,7 @@ describe('empty environment variables count as unset', () => {
     const result = await h.cli(['session', 'create', ...OWNER, '--quiet'], { env: { STACKONE_CONFIG_DIR: '', HOME: home, XDG_CONFIG_HOME: undefined } });
     expect(result.code, result.stderr).toBe(0);
     const expected = process.platform === 'darwin' ? join(home, 'Library', 'Preferences', 'stackone-connect') : join(home, '.config', 'stackone-connect');
-    expect(existsSync(join(expected, 'sessions.json'))).toBe(true);
+    expect(existsSync(join(expected, 'sessions.jsonl'))).toBe(true);
   });
 });
 

@@ -128,7 +128,7 @@ describe('session create: --expires-in', () => {
   test('the history file is private (0600) in a private directory (0700)', async () => {
     expect((await create([...OWNER, '--quiet'])).code).toBe(0);
     expect(statSync(h.configDir).mode & 0o777).toBe(0o700);
-    expect(statSync(join(h.configDir, 'sessions.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(h.configDir, 'sessions.jsonl')).mode & 0o777).toBe(0o600);
   });
 
   test('the expiry shown and remembered is created + expires_in (12h), or 1800 s when none was sent', async () => {

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { useHarness } from '../helpers/harness.js';
 import { createSession, linesMatching, oneJsonLine, type Created } from '../helpers/e2e.js';
@@ -119,5 +121,25 @@ describe('session list', () => {
     const result = await h.cli(['session', 'list', '--json'], { env: { STACKONE_API_KEY: undefined } });
     expect(result.code, result.stderr).toBe(0);
     expect(oneJsonLine<Listed[]>(result.stdout)).toHaveLength(1);
+  });
+});
+
+describe('session list with a long history', () => {
+  test('130,000 sessions: listed in full (human and --json), newest first, and --limit reads only the newest', async () => {
+    mkdirSync(h.configDir, { recursive: true, mode: 0o700 });
+    const at = new Date(h.clock.now()).toISOString();
+    const line = (i: number) => JSON.stringify({
+      kind: 'session', session_id: i, token: `t${i}`, auth_link_url: `https://x/?token=t${i}`, origin_owner_id: `o${i}`, origin_owner_name: null,
+      provider: null, created_at: at, expires_in: 1800, expires_at: at, profile: 'default', base_url: h.emulator.url, status: 'pending',
+      account_secure_id: null, updated_at: at,
+    });
+    writeFileSync(join(h.configDir, 'sessions.jsonl'), `${Array.from({ length: 130_000 }, (_, i) => line(i + 1)).join('\n')}\n`, { mode: 0o600 });
+    const human = await list();
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout.split('\n')[1]).toMatch(/^130000\s+o130000\s+-\s+expired/);
+    const json = await list(['--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(oneJsonLine<Listed[]>(json.stdout)).toHaveLength(130_000);
+    expect(oneJsonLine<Listed[]>((await list(['--json', '--limit', '2'])).stdout).map((s) => s.session_id)).toEqual([130_000, 129_999]);
   });
 });

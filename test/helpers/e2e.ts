@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { RecordedRequest } from '../../src/emulator/index.js';
+import { SessionHistory } from '../../src/store/history.js';
 import type { FakeClock } from './clock.js';
 import type { Harness, RunOptions } from './harness.js';
 import type { Running } from './in-process.js';
@@ -64,10 +65,9 @@ export function keyOf(request: RecordedRequest): string | undefined {
   return decoded.endsWith(':') ? decoded.slice(0, -1) : undefined;
 }
 
-/** The local history file of a config dir. */
+/** The local session history of a config dir, oldest first, as the CLI reads it. */
 export function historyOf(configDir: string): Record<string, unknown>[] {
-  const data = JSON.parse(readFileSync(join(configDir, 'sessions.json'), 'utf8')) as { sessions: Record<string, unknown>[] };
-  return data.sessions;
+  return new SessionHistory(configDir).all() as unknown as Record<string, unknown>[];
 }
 
 export function configOf(configDir: string): { default_profile?: string; profiles?: Record<string, { api_key?: string; base_url?: string }> } {

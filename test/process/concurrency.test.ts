@@ -17,10 +17,10 @@ describe('local state under concurrent use', () => {
     expect(runs.map((r) => r.code)).toEqual(Array(WRITERS).fill(0));
     const created = runs.map((r) => (JSON.parse(r.stdout) as { id: number }).id).sort();
 
-    const file = join(h.configDir, 'sessions.json');
-    const history = JSON.parse(readFileSync(file, 'utf8')) as { sessions: { session_id: number; origin_owner_id: string }[] };
-    expect(history.sessions.map((s) => s.session_id).sort()).toEqual(created);
-    expect(new Set(history.sessions.map((s) => s.origin_owner_id)).size).toBe(WRITERS);
+    const file = join(h.configDir, 'sessions.jsonl');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { session_id: number; origin_owner_id: string });
+    expect(lines.map((s) => s.session_id).sort()).toEqual(created);
+    expect(new Set(lines.map((s) => s.origin_owner_id)).size).toBe(WRITERS);
 
     const list = await h.cli(['session', 'list', '--json']);
     expect((JSON.parse(list.stdout) as unknown[]).length).toBe(WRITERS);

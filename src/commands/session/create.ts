@@ -79,7 +79,7 @@ export async function runSessionCreate(ctx: CommandContext, options: CreateOptio
     await checkGivenFlags(options, fileReader(runtime));
     settings = await loadSettings(ctx);
     client = await openClient(ctx, settings);
-    (await openHistory(ctx)).all(); // likewise a corrupt history, which would stop us after the dialogue
+    (await openHistory(ctx)).check(); // likewise a history we could not write, which would stop us after the dialogue
     const { inquirerAsk, promptSessionInput } = await import('../../ui/prompts.js');
     const api = client;
     flags = await promptSessionInput(options, {
@@ -96,7 +96,7 @@ export async function runSessionCreate(ctx: CommandContext, options: CreateOptio
   requireKey(settings);
   for (const warning of warnings) out.warn(warning);
   const history = await openHistory(ctx);
-  history.all(); // a corrupt history must stop us before a session exists that we could not record
+  history.check(); // a history we cannot use must stop us before a session exists that we could not record
   client ??= await openClient(ctx, settings);
 
   const created = await createOnce(client, body);

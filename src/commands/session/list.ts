@@ -49,14 +49,14 @@ Examples:
 }
 
 export async function runSessionList(ctx: CommandContext, options: { limit?: string }): Promise<void> {
-  let limit = Infinity;
+  let limit: number | undefined;
   if (options.limit !== undefined) {
     if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1) throw new UsageError(`Invalid value "${options.limit}" for --limit: give a positive whole number.`);
     limit = Number(options.limit);
   }
   const history = await openHistory(ctx);
   const now = ctx.runtime.now();
-  const sessions = history.all().reverse().slice(0, limit).map((r) => listedSession(r, now));
+  const sessions = history.recent(limit).map((r) => listedSession(r, now));
   const theme = ctx.out.out;
   ctx.out.result({
     json: sessions,
@@ -73,7 +73,8 @@ export async function runSessionList(ctx: CommandContext, options: { limit?: str
         sanitizeLine(s.profile),
       ]);
       const header = ['ID', 'CUSTOMER', 'PROVIDER', 'STATUS', 'CREATED', 'EXPIRES', 'PROFILE'];
-      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      // A loop, not Math.max(...rows): a spread of 100,000 values overflows the call stack.
+      const widths = header.map((h, i) => rows.reduce((width, r) => Math.max(width, r[i]!.length), h.length));
       const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
       return [theme.muted(line(header)), ...rows.map(line)].join('\n') + '\n';
     },

@@ -54,7 +54,7 @@ export async function runSessionStatus(ctx: CommandContext, rawId: string, optio
   const json = sessionResultJson(id, status, session, record);
   ctx.out.result(sessionResult(ctx.out.out, json, { resume: resumeCommand(ctx, id), expiresAt: Number.isNaN(expiresAt) ? undefined : expiresAt, now }));
   if (record) {
-    await history.update(record.session_id, record.profile, { status, account_secure_id: json.account_secure_id }, now)
+    await history.update(record, { status, account_secure_id: json.account_secure_id }, now)
       .catch((error: Error) => ctx.out.warn(`Could not update the session history: ${error.message}`));
   }
   return EXIT[status];

@@ -139,7 +139,7 @@ export async function waitForCustomer(
 async function remember(ctx: CommandContext, history: SessionHistory, target: WaitTarget, status: string, accountId: string | null) {
   if (!target.record) return;
   try {
-    await history.update(target.record.session_id, target.record.profile, { status, account_secure_id: accountId }, ctx.runtime.now());
+    await history.update(target.record, { status, account_secure_id: accountId }, ctx.runtime.now());
   } catch (error) {
     ctx.out.warn(`Could not update the session history: ${(error as Error).message}`);
   }
