@@ -1,12 +1,12 @@
 import { errorReply, jsonReply } from '../http.js';
 import type { Handler } from './context.js';
 
-/** Array parameters repeat the key, with or without `[]`; commas also separate values. */
+/**
+ * Every value given for a parameter, with or without `[]`. Array parameters repeat the key (the
+ * spec's form style); a value is never split, so `acme,inc` is one owner id, not two.
+ */
 function many(query: URLSearchParams, name: string): string[] {
-  return [...query.getAll(name), ...query.getAll(`${name}[]`)]
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
+  return [...query.getAll(name), ...query.getAll(`${name}[]`)].filter((v) => v !== '');
 }
 
 /** A positive whole number, the default when absent, or an error message. */

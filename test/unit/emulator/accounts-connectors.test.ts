@@ -42,6 +42,19 @@ describe('GET /accounts', () => {
     expect((await list(emu, `?account_ids[]=${ids[0]}&account_ids[]=${ids[1]}`)).map((a) => a.id)).toEqual(ids);
   });
 
+  it('never splits a filter value: a comma is part of the owner id, arrays repeat the key', async () => {
+    const emu = await emulator();
+    for (const [owner, provider] of [['acme', 'bamboohr'], ['inc', 'hibob'], ['acme,inc', 'workday']] as const) {
+      emu.connect((await createSession(emu, { origin_owner_id: owner, origin_owner_name: 'Owner', provider })).id);
+    }
+    expect((await list(emu, '?origin_owner_id=acme%2Cinc')).map((a) => a['provider'])).toEqual(['workday']);
+    expect((await list(emu, '?origin_owner_id=acme,inc')).map((a) => a['provider'])).toEqual(['workday']);
+    expect(await list(emu, '?providers=bamboohr,hibob')).toEqual([]);
+    expect((await list(emu, '?providers=bamboohr&providers=hibob')).map((a) => a['origin_owner_id'])).toEqual(['acme', 'inc']);
+    expect(await list(emu, '?status=active,error')).toEqual([]);
+    expect(await list(emu, '?origin_owner_id=%20acme')).toEqual([]);
+  });
+
   it('pages from 1 with page_size (default 25)', async () => {
     const emu = await emulator();
     await seed(emu);
