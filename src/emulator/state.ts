@@ -37,6 +37,14 @@ export interface SessionRecord {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** The latest time a Date can hold: a huge expires_in means "never", not an invalid date. */
+const MAX_TIME = 8.64e15;
+
+/** expires_in is any number the schema allows: 0 or less is expired at once, fractions are kept. */
+function expiry(createdAt: number, seconds: number): number {
+  return Math.min(createdAt + seconds * 1000, MAX_TIME);
+}
+
 // Realistic-looking identifiers of the emulated organisation and project.
 const ORGANIZATION_ID = '48213';
 const PROJECT_ID = 'emulator-project';
@@ -68,7 +76,7 @@ export class Store {
       token: newToken(),
       input,
       createdAt,
-      expiresAt: createdAt + (input.expires_in ?? 1800) * 1000,
+      expiresAt: expiry(createdAt, input.expires_in ?? 1800),
       externalTriggerToken: newExternalTriggerToken(),
       attempt: null,
     };
