@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ConnectorMeta } from '../../../src/api/types.js';
 import type { Emulator } from '../../../src/emulator/index.js';
+import { offeredConnectors } from '../../../src/ui/prompt-choices.js';
 import { call, conforms, createSession, emulator, expectStackOneError, json } from './helpers.js';
 
 type Account = Record<string, unknown> & { id: string };
@@ -94,7 +96,7 @@ describe('GET /accounts', () => {
 });
 
 describe('GET /connectors/meta', () => {
-  it('lists active connectors over several categories, shaped as ConnectorsMeta', async () => {
+  it('lists the enabled connectors over several categories, shaped as ConnectorsMeta', async () => {
     const emu = await emulator();
     const res = await call(emu, '/connectors/meta');
     expect(res.status).toBe(200);
@@ -103,16 +105,34 @@ describe('GET /connectors/meta', () => {
     for (const c of connectors) conforms('ConnectorsMeta', c);
     const providers = connectors.map((c) => c['provider']);
     expect(providers).toEqual(expect.arrayContaining(['bamboohr', 'hibob', 'workday', 'personio', 'greenhouse', 'lever', 'salesforce', 'hubspot']));
+    expect(providers).not.toContain('deel');
     expect(new Set(connectors.map((c) => c['category'])).size).toBeGreaterThanOrEqual(3);
-    expect(connectors.every((c) => c['active'] === true)).toBe(true);
   });
 
-  it('adds inactive connectors with include=inactive', async () => {
+  it('has the keys of a real response (StackOne examples repo): no active or resources unless asked, snake_case models', async () => {
+    const emu = await emulator();
+    const [first] = await json<Record<string, unknown>[]>(await call(emu, '/connectors/meta'));
+    expect(Object.keys(first!).sort()).toEqual(['category', 'models', 'provider', 'provider_name']);
+    const employees = (first!['models'] as Record<string, Record<string, Record<string, unknown>>>)['employees']!;
+    expect(employees['list']).toMatchObject({ api_path: '/unified/hris/employees', operation_type: 'read', output: { default_fields: expect.any(Array), expand_fields: [] } });
+    expect(employees['get']).toMatchObject({ api_path: '/unified/hris/employees/:id', operation_type: 'read' });
+    expect(employees['create']).toMatchObject({ operation_type: 'write', input: { default_fields: expect.any(Array) } });
+    const text = JSON.stringify(first);
+    for (const camel of ['apiPath', 'defaultFields', 'expandFields', 'operationType']) expect(text).not.toContain(camel);
+  });
+
+  it('include=inactive adds disabled connectors and says which are active; include=resources adds the logos', async () => {
     const emu = await emulator();
     const active = await json<unknown[]>(await call(emu, '/connectors/meta'));
     const all = await json<Record<string, unknown>[]>(await call(emu, '/connectors/meta?include=field_path,inactive'));
     expect(all.length).toBeGreaterThan(active.length);
-    expect(all.some((c) => c['active'] === false)).toBe(true);
+    expect(all.find((c) => c['provider'] === 'deel')).toMatchObject({ active: false });
+    expect(all.find((c) => c['provider'] === 'hibob')).toMatchObject({ active: true });
+    expect(all.every((c) => !('resources' in c))).toBe(true);
+    const withLogos = await json<Record<string, unknown>[]>(await call(emu, '/connectors/meta?include=resources'));
+    for (const c of withLogos) conforms('ConnectorsMeta', c);
+    expect(withLogos[0]).toMatchObject({ resources: { images: { logo_url: expect.stringMatching(/^https:\/\/app\.stackone\.com\//) } } });
+    expect(withLogos[0]).not.toHaveProperty('active');
   });
 
   it('returns one connector by provider, 404 otherwise', async () => {
@@ -122,6 +142,15 @@ describe('GET /connectors/meta', () => {
     const hibob = await json(res);
     conforms('ConnectorsMeta', hibob);
     expect(hibob).toMatchObject({ provider: 'hibob', provider_name: 'HiBob', category: 'hris' });
+    expect(hibob).not.toHaveProperty('active');
+    expect(await json(await call(emu, '/connectors/meta/hibob?include=resources,inactive'))).toMatchObject({ active: true, resources: expect.any(Object) });
     expect((await call(emu, '/connectors/meta/nope')).status).toBe(404);
+  });
+
+  it('feeds the CLI\'s provider picker: every enabled provider of the chosen categories is offered', async () => {
+    const emu = await emulator();
+    const connectors = await json<ConnectorMeta[]>(await call(emu, '/connectors/meta'));
+    expect([...offeredConnectors(connectors, ['hris']).keys()]).toEqual(['bamboohr', 'hibob', 'workday', 'personio']);
+    expect([...offeredConnectors(connectors, []).keys()]).toHaveLength(11);
   });
 });
