@@ -1,17 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** StackOne's default messages for the statuses its spec documents. */
+/**
+ * StackOne's default messages: the `message` examples of the spec's error schemas where it has
+ * one (ForbiddenResponse "Forbidden resource", RequestTimedOutResponse "Request timed out", ...),
+ * the HTTP reason phrase otherwise.
+ */
 const MESSAGES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
-  403: 'Forbidden',
+  403: 'Forbidden resource',
   404: 'Not Found',
   405: 'Method Not Allowed',
-  408: 'Request Timeout',
+  408: 'Request timed out',
   409: 'Conflict',
   410: 'Gone',
-  412: 'Precondition Failed',
+  412: 'Precondition failed',
   413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too many requests',
   500: 'Internal server error',

@@ -124,6 +124,8 @@ export interface LinkedAccount {
   id: string;
   provider: string;
   provider_name: string | null;
+  categories: string[];
+  shared: boolean;
   status: 'active' | 'inactive' | 'suspended' | 'archived' | 'expired' | 'error';
   status_reasons: { code: string | null; description: string | null; timestamp: string }[];
   origin_owner_id: string;

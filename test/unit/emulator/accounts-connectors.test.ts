@@ -30,6 +30,16 @@ describe('GET /accounts', () => {
     for (const account of all) conforms('LinkedAccount', account);
   });
 
+  it('carries the fields of StackOne\'s linked-account model the emulator can know: categories, shared', async () => {
+    const emu = await emulator();
+    emu.connect((await createSession(emu, { provider: 'greenhouse' })).id);
+    emu.connect((await createSession(emu, { provider: 'not-in-the-catalogue', categories: ['crm'] })).id);
+    const [known, unknown] = await list(emu, '');
+    expect(known).toMatchObject({ provider: 'greenhouse', provider_name: 'Greenhouse', categories: ['ats'], shared: false, status_reasons: [] });
+    expect(unknown).toMatchObject({ provider: 'not-in-the-catalogue', categories: ['crm'], shared: false });
+    for (const account of [known, unknown]) conforms('LinkedAccount', account);
+  });
+
   it('filters by origin_owner_id, providers[], status[] and account_ids[]', async () => {
     const emu = await emulator();
     await seed(emu);

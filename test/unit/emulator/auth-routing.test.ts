@@ -59,6 +59,7 @@ describe('authentication', () => {
     const res = await rawGet(`${emu.url}/accounts`, { authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}` });
     expect(res.status).toBe(403);
     expectStackOneError(JSON.parse(res.body) as Record<string, unknown>, 403);
+    expect((JSON.parse(res.body) as { message: string }).message).toBe('Forbidden resource');
     const withUa = await rawGet(`${emu.url}/accounts`, {
       authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`,
       'user-agent': 'x/1',
