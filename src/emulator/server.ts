@@ -5,7 +5,7 @@ import { scheduleAutoComplete } from './auto-complete.js';
 import { CONTROL_PREFIX, routeControl } from './control.js';
 import { FaultPlan, faultReply } from './faults.js';
 import { routeHub } from './hub/routes.js';
-import { emptyReply, errorReply, headerRecord, queryRecord, readBody, writeReply, type Reply } from './http.js';
+import { emptyReply, errorReply, headerRecord, MAX_BODY_BYTES, queryRecord, readBody, writeReply, type Reply } from './http.js';
 import { routeApi } from './routes/index.js';
 import type { ApiContext } from './routes/context.js';
 import { Store } from './state.js';
@@ -20,10 +20,21 @@ function listeningUrl(host: string, port: number): string {
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
-function recordedBody(rawBody: string): unknown {
-  if (rawBody === '') return null;
-  const parsed = parseJson(rawBody);
-  return parsed.ok ? parsed.value : rawBody;
+/** The newest requests kept in the log; older ones are dropped, so a long run stays small. */
+export const MAX_RECORDED_REQUESTS = 1000;
+/** The part of a body the log keeps; a longer one is kept cut (as text) and marked so. */
+export const MAX_RECORDED_BODY_BYTES = 64 * 1024;
+
+/** What the log keeps of a body: all of a small one (parsed when JSON), the start of a large one. */
+function recordedBody(rawBody: string): Pick<RecordedRequest, 'body' | 'rawBody' | 'bodyBytes' | 'bodyTruncated'> {
+  const bytes = Buffer.byteLength(rawBody);
+  if (bytes > MAX_RECORDED_BODY_BYTES) {
+    // Cut on a character boundary: the decoder drops a partial trailing character.
+    const start = new TextDecoder().decode(Buffer.from(rawBody).subarray(0, MAX_RECORDED_BODY_BYTES), { stream: true });
+    return { body: start, rawBody: start, bodyBytes: bytes, bodyTruncated: true };
+  }
+  const parsed = rawBody === '' ? undefined : parseJson(rawBody);
+  return { body: parsed === undefined ? null : parsed.ok ? parsed.value : rawBody, rawBody, bodyBytes: bytes, bodyTruncated: false };
 }
 
 /** Sends the status line and headers of the full reply but only half its body, then drops the socket. */
@@ -56,8 +67,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const method = req.method ?? 'GET';
     const headers = headerRecord(req);
     const query = queryRecord(url.searchParams);
-    const record: RecordedRequest = { method, path: url.pathname, query, headers, body: recordedBody(rawBody), rawBody, status: 0, at: now() };
+    const record: RecordedRequest = { method, path: url.pathname, query, headers, ...recordedBody(rawBody), status: 0, at: now() };
     requests.push(record);
+    if (requests.length > MAX_RECORDED_REQUESTS) requests.splice(0, requests.length - MAX_RECORDED_REQUESTS);
     const send = (reply: Reply): void => {
       record.status = reply.status;
       writeReply(res, reply);
@@ -102,9 +114,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       options.log?.(`${method} ${url.pathname} ${status} ${ms}ms${note ? ` (${note})` : ''}`);
     });
     try {
-      const rawBody = await readBody(req).catch(() => undefined);
+      const body = await readBody(req).then(
+        (text) => ({ text }),
+        () => undefined,
+      );
+      // The client went away (or would not stop sending): there is nobody to answer.
+      if (!body) return void req.socket.destroy();
       schedule.runDue();
-      if (rawBody === undefined) return writeReply(res, errorReply(413, now()));
+      const rawBody = body.text;
+      if (rawBody === undefined) {
+        note = `body over ${MAX_BODY_BYTES} bytes`;
+        return writeReply(res, errorReply(413, now(), `Request body larger than ${MAX_BODY_BYTES} bytes`, { headers: { connection: 'close' } }));
+      }
       const path = url.pathname;
       if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
         return writeReply(res, routeControl(emulator, store, method, path, rawBody, now()));

@@ -37,8 +37,14 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string | string[]>;
   headers: Record<string, string>;
+  /** The JSON body parsed, or the text when it is not JSON; null when empty. Cut when bodyTruncated. */
   body: unknown;
+  /** The body as received, or its first MAX_RECORDED_BODY_BYTES (64 KiB) when bodyTruncated. */
   rawBody: string;
+  /** The size of the whole body in bytes. */
+  bodyBytes: number;
+  /** True when the log kept only the start of a body over 64 KiB. */
+  bodyTruncated: boolean;
   /** 0 while unanswered, and for requests that never got a response (reset, hang). */
   status: number;
   at: number;
@@ -63,7 +69,7 @@ export interface Emulator {
   url: string;
   port: number;
   host: string;
-  /** Every API request (not hub pages or control calls), in order of arrival. */
+  /** The API requests (not hub pages or control calls) in order of arrival: the newest 1000. */
   requests: RecordedRequest[];
   clearRequests(): void;
   /** Every session, with its token and auth_link_url (as `GET /_emulator/sessions`). */
