@@ -19,7 +19,11 @@ export interface EmulatorOptions {
   autoComplete?: { afterMs: number; outcome?: AttemptOutcome; provider?: string };
   /** An older deployment: GET /connect_sessions/{id} answers 404. */
   legacy?: boolean;
-  /** Base of auth_link_url; default the listening URL. */
+  /**
+   * Base of auth_link_url; default the listening URL. Its host name is also served: requests
+   * must name a loopback host, the listening address (any of the machine's with a wildcard
+   * `host`), or this one (DNS rebinding protection).
+   */
   publicUrl?: string;
   /**
    * Clock for timestamps, expiry, rate-limit windows and auto-complete: a fake clock drives all
@@ -67,6 +71,8 @@ export interface Fault {
 
 export interface Emulator {
   url: string;
+  /** The base of every auth_link_url: `publicUrl`, else `url`. */
+  publicUrl: string;
   port: number;
   host: string;
   /** The API requests (not hub pages or control calls) in order of arrival: the newest 1000. */
