@@ -45,7 +45,7 @@ function banner(emulator: Emulator, options: EmulatorOptions): string {
   const faults = describeFaults(options);
   return [
     `StackOne API emulator listening on ${emulator.url}`,
-    `  auth links  ${emulator.url}/hub?token=…`,
+    `  auth links  ${emulator.publicUrl}/hub?token=…`,
     `  control     ${emulator.url}/_emulator/ (health, requests, sessions, sessions/{id}/connect|fail|cancel|start|expire, faults)`,
     `  api key     ${key}`,
     ...(faults.length > 0 ? [`  faults      ${faults.join(', ')}`] : []),
@@ -79,6 +79,9 @@ export async function runEmulator(flags: EmulatorFlags, io: EmulatorIo): Promise
   }
   if (!isLoopbackHost(options.host ?? '127.0.0.1')) {
     io.stderr(`warning: listening on ${options.host}, which is not a loopback address: anyone who can reach this machine can use the emulator.\n`);
+    if (options.publicUrl === undefined) {
+      io.stderr('It answers requests addressed to this machine\'s IP addresses or to localhost; to reach it by another name (a container name, a tunnel), add --public-url http://<name>:<port>.\n');
+    }
   }
   const emulator = await listen({ ...options, ...(io.now ? { now: io.now } : {}), log: (line) => io.stderr(`  ${line}\n`) });
   const { newEmulatorKey } = await import('../emulator/index.js');
@@ -117,13 +120,15 @@ export function emulatorCommand(runtime: Runtime, io: EmulatorIo = ioOf(runtime)
     .option('--auto-complete <delay>', 'sessions finish by themselves after this long, e.g. 5s')
     .option('--auto-outcome <outcome>', 'how auto-completed sessions end: connect, fail or cancel (default connect)')
     .option('--legacy', 'emulate an older deployment without GET /connect_sessions/{id}')
+    .option('--public-url <url>', 'base of auth links, and a host name to serve besides loopback and the listening address, e.g. http://emulator:4010')
     .addHelpText(
       'after',
       `
 Examples:
   $ stackone-connect emulator > emulator.env &   # then: . ./emulator.env
   $ stackone-connect emulator --port 0 --auto-complete 5s
-  $ stackone-connect emulator --latency 100-800 --error-rate 0.1 --rate-limit 30/60s --retry-after 5`,
+  $ stackone-connect emulator --latency 100-800 --error-rate 0.1 --rate-limit 30/60s --retry-after 5
+  $ stackone-connect emulator --host 0.0.0.0 --public-url http://emulator:4010   # in a container named emulator`,
     )
     .action(async (_options: unknown, command: Command) => {
       // Commander drops action results, so a non-zero code travels to main.ts as ExitWith

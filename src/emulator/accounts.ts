@@ -10,7 +10,7 @@ interface AccountRecord extends Omit<LinkedAccount, 'created_at' | 'updated_at'>
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function view({ createdAt, updatedAt, ...rest }: AccountRecord): LinkedAccount {
-  return { ...rest, status_reasons: [...rest.status_reasons], created_at: iso(createdAt), updated_at: iso(updatedAt) };
+  return { ...rest, categories: [...rest.categories], status_reasons: [...rest.status_reasons], created_at: iso(createdAt), updated_at: iso(updatedAt) };
 }
 
 /** The linked accounts that successful connection attempts create or update, in creation order. */
@@ -40,11 +40,16 @@ export class AccountBook {
       if (input.origin_username) existing.origin_username = input.origin_username;
       return existing.id;
     }
+    const connector = findConnector(provider);
     const account: AccountRecord = {
       // An account_id the emulator has never seen (edit mode) is adopted rather than refused.
       id: input.account_id ?? newAccountId(),
       provider,
-      provider_name: findConnector(provider)?.provider_name ?? provider,
+      provider_name: connector?.provider_name ?? provider,
+      // The connector's category; for a provider the catalogue does not know, the session's.
+      categories: connector ? [connector.category] : [...(input.categories ?? [])],
+      // Accounts an end user links through a connect session are their own, never shared.
+      shared: false,
       status: 'active',
       status_reasons: [],
       origin_owner_id: input.origin_owner_id,

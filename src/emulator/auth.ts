@@ -12,13 +12,17 @@ export function checkAccess(headers: Record<string, string>, apiKey: string | un
   return undefined;
 }
 
-/** The key of a well-formed `Basic base64(key + ":")` header; undefined for anything else. */
+/**
+ * The key of a Basic header: `base64(key + ":")`, as the docs show, or `base64(key)` with no colon,
+ * as StackOne's own hub client and example apps send it to the real API. A non-empty password
+ * means the client sent something else; undefined for that and anything malformed.
+ */
 export function basicKey(header: string | undefined): string | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '');
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  // No colon means the client encoded the bare key; a password means it sent something else.
-  if (colon <= 0 || colon !== decoded.length - 1) return undefined;
-  return decoded.slice(0, colon);
+  const key = colon < 0 ? decoded : decoded.slice(0, colon);
+  if (key === '' || (colon >= 0 && colon !== decoded.length - 1)) return undefined;
+  return key;
 }

@@ -3,7 +3,7 @@
  * recorded, never subject to faults. Errors use StackOne's shape too.
  *
  *   GET    /_emulator/health                       {"ok": true, "url": ...}
- *   GET    /_emulator/requests                     RecordedRequest[]; authorization is "Basic <redacted>"
+ *   GET    /_emulator/requests                     the newest 1000 RecordedRequests; authorization is "Basic <redacted>"
  *   DELETE /_emulator/requests                     204
  *   GET    /_emulator/sessions                     every session, with token and auth_link_url
  *   POST   /_emulator/sessions/{id}/connect        body {"provider"?}                      -> the session
@@ -13,7 +13,9 @@
  *   POST   /_emulator/sessions/{id}/expire         body {}
  *   POST   /_emulator/faults                       body Fault[] (consumed in order)         204
  *   DELETE /_emulator/faults                       204
- * Unknown session: 404; expired session: 410; bad body: 400; unknown route: 404; wrong method: 405.
+ * Unknown session: 404; a connected session asked to fail, cancel or start: 409; expired session:
+ * 410; bad body: 400; unknown route: 404; wrong method: 405. Bodies are JSON: server.ts refuses
+ * others (415), and writes from another origin or to a Host the emulator does not serve (403).
  */
 import { InvalidFaultError } from './faults.js';
 import { emptyReply, errorReply, jsonReply, type Reply } from './http.js';

@@ -28,9 +28,16 @@ export function checkFaults(faults: unknown): Fault[] {
   return faults as Fault[];
 }
 
+/**
+ * StackOne's 408 and 429 carry Retry-After (the spec's headers; the error guide: the provider's
+ * guidance or 60 s). A scripted one without `retryAfter` says 1 s, so tests do not wait a minute.
+ */
+const DEFAULT_RETRY_AFTER = 1;
+
 /** The canned error bodies of a fault that answers by itself ('status', 'html', 'non-json'). */
 export function faultReply(fault: Fault, timestamp: number): Reply {
-  const retry: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
+  const retryAfter = fault.retryAfter ?? (fault.kind === 'status' && (fault.status === 408 || fault.status === 429) ? DEFAULT_RETRY_AFTER : undefined);
+  const retry: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
   if (fault.kind === 'html') {
     const status = fault.status ?? 502;
     const title = `${status} ${status === 502 ? 'Bad Gateway' : status === 503 ? 'Service Temporarily Unavailable' : 'Error'}`;

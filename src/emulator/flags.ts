@@ -25,6 +25,7 @@ export interface EmulatorFlags {
   autoComplete?: string;
   autoOutcome?: string;
   legacy?: boolean;
+  publicUrl?: string;
 }
 
 export function parsePort(text: string): number {
@@ -76,6 +77,20 @@ export function parseAutoComplete(text: string): number {
   return ms;
 }
 
+/** An http(s) URL with no path, query or fragment: the base of auth links and a name to serve. */
+export function parsePublicUrl(text: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new FlagValueError('--public-url', `--public-url must be an http or https URL with no path, e.g. http://emulator:4010, got "${text}"`);
+  }
+  return url.origin;
+}
+
 const OUTCOMES: readonly AttemptOutcome[] = ['connect', 'fail', 'cancel'];
 
 export function parseOutcome(text: string): AttemptOutcome {
@@ -110,5 +125,6 @@ export function optionsFromFlags(flags: EmulatorFlags): EmulatorOptions {
     if (flags.autoOutcome !== undefined) options.autoComplete.outcome = parseOutcome(flags.autoOutcome);
   }
   if (flags.legacy) options.legacy = true;
+  if (flags.publicUrl !== undefined) options.publicUrl = parsePublicUrl(flags.publicUrl);
   return options;
 }

@@ -1,17 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** StackOne's default messages for the statuses its spec documents. */
+/**
+ * StackOne's default messages: the `message` examples of the spec's error schemas where it has
+ * one (ForbiddenResponse "Forbidden resource", RequestTimedOutResponse "Request timed out", ...),
+ * the HTTP reason phrase otherwise.
+ */
 const MESSAGES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
-  403: 'Forbidden',
+  403: 'Forbidden resource',
   404: 'Not Found',
   405: 'Method Not Allowed',
-  408: 'Request Timeout',
+  408: 'Request timed out',
   409: 'Conflict',
   410: 'Gone',
-  412: 'Precondition Failed',
+  412: 'Precondition failed',
   413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too many requests',
   500: 'Internal server error',
@@ -63,23 +68,31 @@ export function writeReply(res: ServerResponse, reply: Reply): void {
   res.end(reply.body);
 }
 
-const MAX_BODY = 1024 * 1024;
+/** The largest request body read: a connect session body is a few hundred bytes. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Past this much, a client still sending is cut off: draining has to end somewhere. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
-/** The whole request body as text; rejects past 1 MiB (a client bug, not a real payload). */
-export function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The whole request body as text, or `undefined` when it is over MAX_BODY_BYTES: the rest is read
+ * and dropped (kept nowhere), so the client can be answered 413 rather than see a reset.
+ */
+export function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
+      if (size > MAX_DRAIN_BYTES) {
         req.destroy();
-        return;
+        reject(new Error('body too large to drain'));
+      } else if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+      } else {
+        chunks.length = 0;
       }
-      chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }

@@ -5,7 +5,9 @@ import { scheduleAutoComplete } from './auto-complete.js';
 import { CONTROL_PREFIX, routeControl } from './control.js';
 import { FaultPlan, faultReply } from './faults.js';
 import { routeHub } from './hub/routes.js';
-import { emptyReply, errorReply, headerRecord, queryRecord, readBody, writeReply, type Reply } from './http.js';
+import { crossOrigin, hostAllowed } from './guard.js';
+import { emptyReply, errorReply, headerRecord, htmlReply, isJsonContentType, MAX_BODY_BYTES, queryRecord, readBody, writeReply, type Reply } from './http.js';
+import { problemPage } from './hub/render.js';
 import { routeApi } from './routes/index.js';
 import type { ApiContext } from './routes/context.js';
 import { Store } from './state.js';
@@ -20,10 +22,21 @@ function listeningUrl(host: string, port: number): string {
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
-function recordedBody(rawBody: string): unknown {
-  if (rawBody === '') return null;
-  const parsed = parseJson(rawBody);
-  return parsed.ok ? parsed.value : rawBody;
+/** The newest requests kept in the log; older ones are dropped, so a long run stays small. */
+export const MAX_RECORDED_REQUESTS = 1000;
+/** The part of a body the log keeps; a longer one is kept cut (as text) and marked so. */
+export const MAX_RECORDED_BODY_BYTES = 64 * 1024;
+
+/** What the log keeps of a body: all of a small one (parsed when JSON), the start of a large one. */
+function recordedBody(rawBody: string): Pick<RecordedRequest, 'body' | 'rawBody' | 'bodyBytes' | 'bodyTruncated'> {
+  const bytes = Buffer.byteLength(rawBody);
+  if (bytes > MAX_RECORDED_BODY_BYTES) {
+    // Cut on a character boundary: the decoder drops a partial trailing character.
+    const start = new TextDecoder().decode(Buffer.from(rawBody).subarray(0, MAX_RECORDED_BODY_BYTES), { stream: true });
+    return { body: start, rawBody: start, bodyBytes: bytes, bodyTruncated: true };
+  }
+  const parsed = rawBody === '' ? undefined : parseJson(rawBody);
+  return { body: parsed === undefined ? null : parsed.ok ? parsed.value : rawBody, rawBody, bodyBytes: bytes, bodyTruncated: false };
 }
 
 /** Sends the status line and headers of the full reply but only half its body, then drops the socket. */
@@ -41,6 +54,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const timers = new Timers();
   const plan = new FaultPlan(options, now, options.random ?? Math.random);
   let publicUrl = '';
+  let allowedHost: (host: string | undefined) => boolean = () => false;
   const store = new Store(now, (token) => `${publicUrl}/hub?token=${encodeURIComponent(token)}`);
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -56,8 +70,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const method = req.method ?? 'GET';
     const headers = headerRecord(req);
     const query = queryRecord(url.searchParams);
-    const record: RecordedRequest = { method, path: url.pathname, query, headers, body: recordedBody(rawBody), rawBody, status: 0, at: now() };
+    const record: RecordedRequest = { method, path: url.pathname, query, headers, ...recordedBody(rawBody), status: 0, at: now() };
     requests.push(record);
+    if (requests.length > MAX_RECORDED_REQUESTS) requests.splice(0, requests.length - MAX_RECORDED_REQUESTS);
     const send = (reply: Reply): void => {
       record.status = reply.status;
       writeReply(res, reply);
@@ -90,6 +105,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return '';
   }
 
+  /**
+   * Requests no one but a client of this emulator sends: a Host it does not serve (DNS
+   * rebinding), a write to the control API or the hub from a page of another origin, or a control
+   * body that is not JSON (what a page can send without a preflight). See guard.ts.
+   */
+  function refuse(method: string, headers: Record<string, string>, rawBody: string, control: boolean, hub: boolean) {
+    if (!allowedHost(headers['host'])) {
+      const host = headers['host'] ?? '';
+      return {
+        status: 403,
+        note: 'foreign Host',
+        message: `This emulator does not serve the host "${host}". Use ${emulator.url}, or start it with --public-url http://${host} to serve that name.`,
+      };
+    }
+    if (!(control || hub) || method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return undefined;
+    const from = crossOrigin(headers, publicUrl);
+    if (from) return { status: 403, note: 'cross-origin', message: `Refused ${from}: the emulator takes writes only from its own pages and from clients that are not browsers.` };
+    if (control && rawBody.trim() !== '' && !isJsonContentType(headers['content-type'])) {
+      return { status: 415, note: 'not JSON', message: 'The control API takes JSON bodies only: send Content-Type: application/json.' };
+    }
+    return undefined;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
@@ -102,14 +140,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       options.log?.(`${method} ${url.pathname} ${status} ${ms}ms${note ? ` (${note})` : ''}`);
     });
     try {
-      const rawBody = await readBody(req).catch(() => undefined);
+      const body = await readBody(req).then(
+        (text) => ({ text }),
+        () => undefined,
+      );
+      // The client went away (or would not stop sending): there is nobody to answer.
+      if (!body) return void req.socket.destroy();
       schedule.runDue();
-      if (rawBody === undefined) return writeReply(res, errorReply(413, now()));
-      const path = url.pathname;
-      if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
-        return writeReply(res, routeControl(emulator, store, method, path, rawBody, now()));
+      const rawBody = body.text;
+      if (rawBody === undefined) {
+        note = `body over ${MAX_BODY_BYTES} bytes`;
+        return writeReply(res, errorReply(413, now(), `Request body larger than ${MAX_BODY_BYTES} bytes`, { headers: { connection: 'close' } }));
       }
-      if (path === '/hub' || path.startsWith('/hub/')) return writeReply(res, routeHub(store, method, url, rawBody, now()));
+      const path = url.pathname;
+      const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+      const hub = path === '/hub' || path.startsWith('/hub/');
+      const refusal = refuse(method, headerRecord(req), rawBody, control, hub);
+      if (refusal) {
+        note = refusal.note;
+        return writeReply(res, hub ? htmlReply(refusal.status, problemPage('bad-request', refusal.message)) : errorReply(refusal.status, now(), refusal.message));
+      }
+      if (control) return writeReply(res, routeControl(emulator, store, method, path, rawBody, now()));
+      if (hub) return writeReply(res, routeHub(store, method, url, rawBody, now()));
       // Browsers ask for it when they open the hub; it is not an API request.
       if (path === '/favicon.ico') return writeReply(res, emptyReply(204));
       note = await handleApi(req, res, url, rawBody);
@@ -135,6 +187,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const port = (server.address() as AddressInfo).port;
   const url = listeningUrl(host, port);
   publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
+  allowedHost = hostAllowed(host, publicUrl);
   let closing: Promise<void> | undefined;
 
   /** Every library call first brings the sessions up to the clock, as a request would. */
@@ -150,6 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const emulator: Emulator = {
     url,
+    publicUrl,
     port,
     host,
     requests,

@@ -7,7 +7,7 @@ import type { AttemptStatus, AttemptView, ConnectSessionView, LinkedAccount, Ses
 export class EmulatorStateError extends Error {
   constructor(
     message: string,
-    readonly status: 404 | 410,
+    readonly status: 404 | 409 | 410,
   ) {
     super(message);
     this.name = 'EmulatorStateError';
@@ -19,7 +19,8 @@ export interface AttemptRecord {
   createdAt: number;
   updatedAt: number;
   status: AttemptStatus;
-  provider: string;
+  /** null until someone chose one (a customer who cancels before picking). */
+  provider: string | null;
   accountSecureId: string | null;
   errorCode: string | null;
   errorDescription: string | null;
@@ -36,6 +37,14 @@ export interface SessionRecord {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The latest time a Date can hold: a huge expires_in means "never", not an invalid date. */
+const MAX_TIME = 8.64e15;
+
+/** expires_in is any number the schema allows: 0 or less is expired at once, fractions are kept. */
+function expiry(createdAt: number, seconds: number): number {
+  return Math.min(createdAt + seconds * 1000, MAX_TIME);
+}
 
 // Realistic-looking identifiers of the emulated organisation and project.
 const ORGANIZATION_ID = '48213';
@@ -68,7 +77,7 @@ export class Store {
       token: newToken(),
       input,
       createdAt,
-      expiresAt: createdAt + (input.expires_in ?? 1800) * 1000,
+      expiresAt: expiry(createdAt, input.expires_in ?? 1800),
       externalTriggerToken: newExternalTriggerToken(),
       attempt: null,
     };
@@ -120,9 +129,14 @@ export class Store {
 
   /** Providers the customer may pick: the session's own, the edited account's, else by category. */
   offeredProviders(session: SessionRecord): string[] {
-    const fixed = session.input.provider ?? this.editedProvider(session);
+    const fixed = this.fixedProvider(session);
     if (fixed) return [fixed];
     return providersFor(session.input.categories).map((c) => c.provider);
+  }
+
+  /** The one provider a session allows, when it names one (or edits an account): nothing to choose. */
+  fixedProvider(session: SessionRecord): string | undefined {
+    return session.input.provider ?? this.editedProvider(session);
   }
 
   /** In edit mode the customer reconnects the account's own provider. */
@@ -138,15 +152,31 @@ export class Store {
     return session;
   }
 
-  private providerFor(session: SessionRecord, chosen: string | undefined): string {
-    const fixed = session.input.provider ?? this.editedProvider(session);
-    const pending = session.attempt?.status === 'pending' ? session.attempt.provider : undefined;
-    return fixed ?? chosen ?? pending ?? this.offeredProviders(session)[0] ?? CATALOGUE[0]!.provider;
+  /**
+   * The provider of an attempt: the session's own (or the edited account's), else the one chosen,
+   * else the one a pending attempt already has; null when nobody has chosen yet.
+   */
+  private providerFor(session: SessionRecord, chosen: string | undefined): string | null {
+    const fixed = this.fixedProvider(session);
+    const pending = session.attempt?.status === 'pending' ? session.attempt.provider : null;
+    return fixed ?? chosen ?? pending ?? null;
   }
 
-  /** A new pending attempt; it replaces the latest one, as a retry does in StackOne's hub. */
-  startAttempt(id: number, provider?: string): AttemptRecord {
-    const session = this.live(id);
+  /**
+   * An authenticated attempt is final: failing, cancelling or restarting it would tell a poller
+   * that a connected customer is not connected. Connecting again (a reconnection) is allowed.
+   */
+  private notConnected(session: SessionRecord, what: string): void {
+    const attempt = session.attempt;
+    if (attempt?.status !== 'authenticated') return;
+    throw new EmulatorStateError(
+      `Connect session ${session.id} is already connected (account ${attempt.accountSecureId ?? ''}): it cannot ${what}`,
+      409,
+    );
+  }
+
+  /** A new pending attempt, replacing the latest one, as a retry does in StackOne's hub. */
+  private newAttempt(session: SessionRecord, provider: string | undefined): AttemptRecord {
     const at = this.stamp();
     session.attempt = {
       id: newAttemptId(),
@@ -161,23 +191,44 @@ export class Store {
     return session.attempt;
   }
 
-  /** The pending attempt to finish: the current one if it fits, else a new one. */
-  private pending(id: number, provider?: string): { session: SessionRecord; attempt: AttemptRecord } {
+  /** The customer opens the hub: a pending attempt. 409 once the session is connected. */
+  startAttempt(id: number, provider?: string): AttemptRecord {
     const session = this.live(id);
-    const current = session.attempt;
-    const fits = current?.status === 'pending' && (!provider || current.provider === this.providerFor(session, provider));
-    return { session, attempt: fits && current ? current : this.startAttempt(id, provider) };
+    this.notConnected(session, 'start another attempt');
+    return this.newAttempt(session, provider);
   }
 
+  /** The pending attempt to finish: the current one if it fits (taking the provider chosen now), else a new one. */
+  private pending(session: SessionRecord, provider?: string): AttemptRecord {
+    const current = session.attempt;
+    const chosen = provider === undefined ? undefined : this.providerFor(session, provider);
+    if (current?.status === 'pending' && (chosen === undefined || current.provider === null || current.provider === chosen)) {
+      if (chosen) current.provider = chosen;
+      return current;
+    }
+    return this.newAttempt(session, provider);
+  }
+
+  /**
+   * The customer connects. Without a provider chosen anywhere, the first one the session offers
+   * (the control API's default). On a connected session this is a reconnection: a new attempt,
+   * with the provider connected before unless another is chosen.
+   */
   connect(id: number, provider?: string): AttemptRecord {
-    const { session, attempt } = this.pending(id, provider);
+    const session = this.live(id);
+    const reconnected = session.attempt?.status === 'authenticated' ? session.attempt.provider : null;
+    const attempt = this.pending(session, provider);
+    attempt.provider ??= reconnected ?? this.offeredProviders(session)[0] ?? CATALOGUE[0]!.provider;
     const accountId = this.accounts.link(session.input, attempt.provider, this.stamp());
     Object.assign(attempt, { status: 'authenticated', accountSecureId: accountId, updatedAt: this.stamp() });
     return attempt;
   }
 
+  /** The attempt fails (OAuth refused). 409 once the session is connected. */
   fail(id: number, opts: { code?: string; description?: string; provider?: string } = {}): AttemptRecord {
-    const { attempt } = this.pending(id, opts.provider);
+    const session = this.live(id);
+    this.notConnected(session, 'fail');
+    const attempt = this.pending(session, opts.provider);
     attempt.status = 'error';
     attempt.errorCode = opts.code ?? 'access_denied';
     attempt.errorDescription = opts.description ?? 'The user denied access';
@@ -185,8 +236,11 @@ export class Store {
     return attempt;
   }
 
+  /** The customer cancels. 409 once the session is connected. */
   cancel(id: number, provider?: string): AttemptRecord {
-    const { attempt } = this.pending(id, provider);
+    const session = this.live(id);
+    this.notConnected(session, 'be cancelled');
+    const attempt = this.pending(session, provider);
     attempt.status = 'cancelled';
     attempt.updatedAt = this.stamp();
     return attempt;

@@ -19,7 +19,11 @@ export interface EmulatorOptions {
   autoComplete?: { afterMs: number; outcome?: AttemptOutcome; provider?: string };
   /** An older deployment: GET /connect_sessions/{id} answers 404. */
   legacy?: boolean;
-  /** Base of auth_link_url; default the listening URL. */
+  /**
+   * Base of auth_link_url; default the listening URL. Its host name is also served: requests
+   * must name a loopback host, the listening address (any of the machine's with a wildcard
+   * `host`), or this one (DNS rebinding protection).
+   */
   publicUrl?: string;
   /**
    * Clock for timestamps, expiry, rate-limit windows and auto-complete: a fake clock drives all
@@ -37,8 +41,14 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string | string[]>;
   headers: Record<string, string>;
+  /** The JSON body parsed, or the text when it is not JSON; null when empty. Cut when bodyTruncated. */
   body: unknown;
+  /** The body as received, or its first MAX_RECORDED_BODY_BYTES (64 KiB) when bodyTruncated. */
   rawBody: string;
+  /** The size of the whole body in bytes. */
+  bodyBytes: number;
+  /** True when the log kept only the start of a body over 64 KiB. */
+  bodyTruncated: boolean;
   /** 0 while unanswered, and for requests that never got a response (reset, hang). */
   status: number;
   at: number;
@@ -61,9 +71,11 @@ export interface Fault {
 
 export interface Emulator {
   url: string;
+  /** The base of every auth_link_url: `publicUrl`, else `url`. */
+  publicUrl: string;
   port: number;
   host: string;
-  /** Every API request (not hub pages or control calls), in order of arrival. */
+  /** The API requests (not hub pages or control calls) in order of arrival: the newest 1000. */
   requests: RecordedRequest[];
   clearRequests(): void;
   /** Every session, with its token and auth_link_url (as `GET /_emulator/sessions`). */
@@ -124,6 +136,8 @@ export interface LinkedAccount {
   id: string;
   provider: string;
   provider_name: string | null;
+  categories: string[];
+  shared: boolean;
   status: 'active' | 'inactive' | 'suspended' | 'archived' | 'expired' | 'error';
   status_reasons: { code: string | null; description: string | null; timestamp: string }[];
   origin_owner_id: string;

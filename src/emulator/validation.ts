@@ -10,14 +10,21 @@ const addFormats = formatsModule.default;
 const SPEC_ID = 'stackone-connect.openapi.json';
 
 /**
- * The vendored spec mixes OpenAPI 3.0 `nullable` with 3.1 schemas; ajv refuses `nullable` on a
- * schema without `type` (e.g. ConnectorsMeta.resources), so rewrite those as anyOf [null, schema].
+ * Two readings of the vendored spec, so that it accepts what StackOne's published spec does:
+ * - it mixes OpenAPI 3.0 `nullable` with 3.1 schemas, and ajv refuses `nullable` on a schema
+ *   without `type` (e.g. ConnectorsMeta.resources): those become anyOf [null, schema];
+ * - `null` was taken out of its string enums so that validators enforce them, but where the
+ *   schema says `nullable` (ConnectSessionCreate.type) the published spec lists null as a value:
+ *   null goes back into those enums.
  */
 function normaliseNullable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(normaliseNullable);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) out[key] = normaliseNullable(value);
+  if (out['nullable'] === true && Array.isArray(out['enum']) && !out['enum'].includes(null)) {
+    out['enum'] = [...(out['enum'] as unknown[]), null];
+  }
   if (out['nullable'] === true && out['type'] === undefined) {
     const { nullable: _dropped, ...rest } = out;
     return { anyOf: [{ type: 'null' }, rest] };

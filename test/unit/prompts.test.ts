@@ -140,6 +140,14 @@ describe('provider choices and the summary', () => {
     expect(providerChoices(CATALOGUE, ['marketing'], undefined)[0]!.description).toContain('No enabled provider in these categories');
   });
 
+  test('StackOne lists only enabled providers and sends `active` only with include=inactive: absent means offered', () => {
+    const plain: ConnectorMeta[] = [
+      { provider: 'bamboohr', provider_name: 'BambooHR', category: 'hris', models: {} },
+      { provider: 'deel', provider_name: 'Deel', category: 'hris', active: false, models: {} },
+    ];
+    expect(providerChoices(plain, ['hris'], undefined).map((c) => c.value)).toEqual(['', 'bamboohr']);
+  });
+
   test('server text in the list and the summary is made safe for the terminal', () => {
     const hostile = [{ provider: 'x', provider_name: 'X\u001b[2J\nEvil', category: 'hris' }];
     expect(providerChoices(hostile, [], undefined)[1]!.name).toBe('X Evil (x) · hris');

@@ -47,4 +47,6 @@ footer{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;margi
 .icon.cancelled{background:#eef0f5;color:#3b4458}
 a.button{display:inline-block;margin-top:.75rem;padding:.6rem 1.2rem;border-radius:9px;background:#2f5bea;color:#fff;font-weight:600;text-decoration:none}
 .foot{max-width:40rem;margin:0 auto 2rem;padding:0 1.25rem;color:#6b7386;font-size:.8rem;text-align:center}
+.icon svg{display:block}
+@media (max-width:30rem){main{margin:.75rem .75rem 1.25rem;padding:1.4rem 1.1rem}}
 `;

@@ -1,30 +1,31 @@
 import { errorReply, jsonReply } from '../http.js';
 import type { Handler } from './context.js';
 
-/** Array parameters repeat the key, with or without `[]`; commas also separate values. */
+/**
+ * Every value given for a parameter, with or without `[]`. Array parameters repeat the key (the
+ * spec's form style); a value is never split, so `acme,inc` is one owner id, not two.
+ */
 function many(query: URLSearchParams, name: string): string[] {
-  return [...query.getAll(name), ...query.getAll(`${name}[]`)]
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
-}
-
-/** A positive whole number, the default when absent, or an error message. */
-function positiveInt(query: URLSearchParams, name: string, fallback: number): number | string {
-  const text = query.get(name);
-  if (text === null || text === '') return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) return `${name} must be a positive integer`;
-  return Number(text);
+  return [...query.getAll(name), ...query.getAll(`${name}[]`)].filter((v) => v !== '');
 }
 
 /**
- * GET /accounts: a bare array. The spec calls `page` "the page number"; pages count from 1, so
- * page 0 is refused rather than silently read as the first page.
+ * A query number as the spec types it (`number`, nullable): absent or empty gives the fallback,
+ * anything that is not a number is refused; the value is read as a whole number of at least 1.
  */
+function pageNumber(query: URLSearchParams, name: string, fallback: number): number | string {
+  const text = query.get(name);
+  if (text === null || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value)) return `${name} must be a number`;
+  const whole = Math.floor(value);
+  return whole >= 1 ? whole : fallback;
+}
+
 export const listAccounts: Handler = (req, ctx) => {
   const q = req.query;
-  const page = positiveInt(q, 'page', 1);
-  const pageSize = positiveInt(q, 'page_size', 25);
+  const page = pageNumber(q, 'page', 1);
+  const pageSize = pageNumber(q, 'page_size', 25);
   if (typeof page === 'string' || typeof pageSize === 'string') {
     return errorReply(400, ctx.now(), [page, pageSize].filter((v) => typeof v === 'string').join('; '));
   }

@@ -137,6 +137,30 @@ describe('connection attempts', () => {
     expect((await attempt(emu, edit.id)).account_secure_id).toBe(original!['id']);
   });
 
+  it('keeps a connected session connected: fail, cancel and startAttempt throw a 409, connect again reconnects', async () => {
+    const emu = await emulator();
+    const s = await createSession(emu, { categories: ['hris'] });
+    const connected = emu.connect(s.id, { provider: 'hibob' }).latest_connection_attempt!;
+    for (const undo of [() => emu.cancel(s.id), () => emu.fail(s.id), () => emu.startAttempt(s.id)]) {
+      expect(undo).toThrow(expect.objectContaining({ name: 'EmulatorStateError', status: 409, message: expect.stringMatching(/already connected/) }));
+    }
+    expect(await attempt(emu, s.id)).toEqual(connected);
+    // a reconnection is a new attempt; the same owner and provider keep the same account
+    const again = emu.connect(s.id).latest_connection_attempt!;
+    expect(again.id).not.toBe(connected.id);
+    expect(again).toMatchObject({ status: 'authenticated', account_secure_id: connected.account_secure_id });
+    expect(await accounts(emu)).toHaveLength(1);
+  });
+
+  it('a pending attempt without a provider is finished by the provider chosen then, not replaced', async () => {
+    const emu = await emulator();
+    const s = await createSession(emu, { categories: ['ats'] });
+    const pending = emu.startAttempt(s.id).latest_connection_attempt!;
+    const done = emu.connect(s.id, { provider: 'lever' }).latest_connection_attempt!;
+    expect(done.id).toBe(pending.id);
+    expect((await accounts(emu))[0]).toMatchObject({ provider: 'lever' });
+  });
+
   it('throws EmulatorStateError for unknown and expired sessions', async () => {
     const emu = await emulator();
     expect(() => emu.connect(1)).toThrow(EmulatorStateError);

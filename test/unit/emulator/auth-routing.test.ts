@@ -39,10 +39,16 @@ describe('authentication', () => {
     expect((await call(emu, '/accounts', { key: 'v1.eu1.other' })).status).toBe(401);
   });
 
-  it('refuses a key encoded without the trailing colon, or with a password', async () => {
-    const emu = await emulator();
+  it('accepts the key encoded without the trailing colon, as StackOne\'s hub client sends it', async () => {
+    const emu = await emulator({ apiKey: KEY });
     const noColon = `Basic ${Buffer.from(KEY).toString('base64')}`;
-    expect((await call(emu, '/accounts', { key: null, headers: { authorization: noColon } })).status).toBe(401);
+    expect((await call(emu, '/accounts', { key: null, headers: { authorization: noColon } })).status).toBe(200);
+    const otherNoColon = `Basic ${Buffer.from('v1.eu1.other').toString('base64')}`;
+    expect((await call(emu, '/accounts', { key: null, headers: { authorization: otherNoColon } })).status).toBe(401);
+  });
+
+  it('refuses a key with a password, and other schemes', async () => {
+    const emu = await emulator();
     const withPassword = `Basic ${Buffer.from(`${KEY}:secret`).toString('base64')}`;
     expect((await call(emu, '/accounts', { key: null, headers: { authorization: withPassword } })).status).toBe(401);
     expect((await call(emu, '/accounts', { key: null, headers: { authorization: `Bearer ${KEY}` } })).status).toBe(401);
@@ -53,6 +59,7 @@ describe('authentication', () => {
     const res = await rawGet(`${emu.url}/accounts`, { authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}` });
     expect(res.status).toBe(403);
     expectStackOneError(JSON.parse(res.body) as Record<string, unknown>, 403);
+    expect((JSON.parse(res.body) as { message: string }).message).toBe('Forbidden resource');
     const withUa = await rawGet(`${emu.url}/accounts`, {
       authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`,
       'user-agent': 'x/1',
@@ -63,7 +70,10 @@ describe('authentication', () => {
   it('decodes only well-formed Basic headers', () => {
     expect(basicKey(`Basic ${Buffer.from('k:').toString('base64')}`)).toBe('k');
     expect(basicKey(`basic ${Buffer.from('k:').toString('base64')}`)).toBe('k');
+    expect(basicKey(`Basic ${Buffer.from('k').toString('base64')}`)).toBe('k');
     expect(basicKey(`Basic ${Buffer.from(':').toString('base64')}`)).toBeUndefined();
+    expect(basicKey(`Basic ${Buffer.from(':p').toString('base64')}`)).toBeUndefined();
+    expect(basicKey(`Basic ${Buffer.from('k:p').toString('base64')}`)).toBeUndefined();
     expect(basicKey('Basic !!!')).toBeUndefined();
     expect(basicKey(undefined)).toBeUndefined();
   });

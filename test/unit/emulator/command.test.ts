@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { Command, Option } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { emulatorCommand, runEmulator, type EmulatorIo } from '../../../src/commands/emulator.js';
@@ -76,8 +77,23 @@ describe('stackone-connect emulator', () => {
     const run = runEmulator({ port: '0', host: '0.0.0.0' }, io);
     const { baseUrl } = await started(io);
     expect(io.err.join('')).toMatch(/warning: listening on 0\.0\.0\.0/);
+    expect(io.err.join('')).toContain('add --public-url http://<name>:<port>');
     // clients still get a loopback URL, which the CLI accepts over plain http
     expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    io.stop('SIGTERM');
+    await run;
+  });
+
+  it('--public-url is the base of auth links, and a name it serves', async () => {
+    const io = fakeIo();
+    const run = runEmulator({ port: '0', host: '0.0.0.0', publicUrl: 'http://emulator.test:4010' }, io);
+    const { baseUrl } = await started(io);
+    expect(io.err.join('')).toContain('auth links  http://emulator.test:4010/hub?token=…');
+    expect(io.err.join('')).not.toContain('add --public-url');
+    const named = await new Promise<number>((resolve, reject) => {
+      request(`${baseUrl}/_emulator/health`, { headers: { host: 'emulator.test:4010' } }, (res) => resolve(res.statusCode ?? 0)).on('error', reject).end();
+    });
+    expect(named).toBe(200);
     io.stop('SIGTERM');
     await run;
   });
@@ -132,7 +148,7 @@ describe('stackone-connect emulator', () => {
     const command = emulatorCommand(runtime, fakeIo());
     expect(command.name()).toBe('emulator');
     expect(command.options.map((o) => o.long)).toEqual([
-      '--port', '--host', '--api-key', '--any-key', '--latency', '--error-rate', '--rate-limit', '--retry-after', '--auto-complete', '--auto-outcome', '--legacy',
+      '--port', '--host', '--api-key', '--any-key', '--latency', '--error-rate', '--rate-limit', '--retry-after', '--auto-complete', '--auto-outcome', '--legacy', '--public-url',
     ]);
   });
 });

@@ -61,14 +61,32 @@ describe('POST /connect_sessions', () => {
     expect(message).toContain('expires_in must be number');
   });
 
-  it('refuses empty owner fields and a non-positive expires_in', async () => {
-    const emu = await emulator();
+  it('accepts what the schema accepts: empty owner strings, type null, any expires_in number', async () => {
+    let now = Date.parse('2026-03-01T10:00:00Z');
+    const emu = await emulator({ now: () => now });
     const empty = await call(emu, '/connect_sessions', { body: { origin_owner_id: '', origin_owner_name: ' ' } });
-    expect(empty.status).toBe(400);
-    const { message } = await json<{ message: string }>(empty);
-    expect(message).toContain('origin_owner_id should not be empty');
-    expect(message).toContain('origin_owner_name should not be empty');
-    expect((await call(emu, '/connect_sessions', { body: { ...OWNER, expires_in: 0 } })).status).toBe(400);
+    expect(empty.status).toBe(201);
+    expect(await json(empty)).toMatchObject({ origin_owner_id: '', origin_owner_name: ' ' });
+    const typeNull = await call(emu, '/connect_sessions', { body: { ...OWNER, type: null } });
+    expect(typeNull.status).toBe(201);
+    expect((await json(typeNull))['type']).toBe('production');
+    const at = (seconds: number) => createSession(emu, { expires_in: seconds });
+    const [zero, negative, fraction, huge] = await Promise.all([at(0), at(-5), at(1.5), at(1e300)]);
+    // expires_in 0 or less: expired from the start; 1.5 s: live for 1.5 s; a huge one: never
+    expect((await call(emu, '/connect_sessions/authenticate', { body: { token: zero.token } })).status).toBe(401);
+    expect((await call(emu, '/connect_sessions/authenticate', { body: { token: negative.token } })).status).toBe(401);
+    now += 1_499;
+    expect((await call(emu, '/connect_sessions/authenticate', { body: { token: fraction.token } })).status).toBe(201);
+    now += 1;
+    expect((await call(emu, '/connect_sessions/authenticate', { body: { token: fraction.token } })).status).toBe(401);
+    expect((await fetch(huge.auth_link_url)).status).toBe(200);
+  });
+
+  it('still refuses what the schema refuses: a type outside the enum, a string expires_in', async () => {
+    const emu = await emulator();
+    expect((await call(emu, '/connect_sessions', { body: { ...OWNER, type: 'sandbox' } })).status).toBe(400);
+    expect((await call(emu, '/connect_sessions', { body: { ...OWNER, expires_in: '60' } })).status).toBe(400);
+    expect((await call(emu, '/connect_sessions', { body: { ...OWNER, origin_owner_id: null } })).status).toBe(400);
   });
 
   it('refuses a body that is not JSON, or not sent as JSON', async () => {
@@ -142,10 +160,11 @@ describe('POST /connect_sessions/authenticate', () => {
     expect(body['latest_connection_attempt']).toBeNull();
   });
 
-  it('answers 400 without a token and 401 for an unknown token', async () => {
+  it('answers 400 without a token and 401 for an unknown or empty token', async () => {
     const emu = await emulator();
     expect((await call(emu, '/connect_sessions/authenticate', { body: {} })).status).toBe(400);
-    expect((await call(emu, '/connect_sessions/authenticate', { body: { token: '' } })).status).toBe(400);
+    expect((await call(emu, '/connect_sessions/authenticate', { body: { token: 7 } })).status).toBe(400);
+    expect((await call(emu, '/connect_sessions/authenticate', { body: { token: '' } })).status).toBe(401);
     const unknown = await call(emu, '/connect_sessions/authenticate', { body: { token: 'nope' } });
     expect(unknown.status).toBe(401);
     expectStackOneError(await json(unknown), 401);

@@ -63,7 +63,7 @@ describe('control API over HTTP', () => {
     expect(await json(await control(emu.url, '/requests'))).toEqual([]);
   });
 
-  it('drives sessions: start, fail, connect, cancel, expire', async () => {
+  it('drives sessions: start, fail, cancel, connect, expire', async () => {
     const emu = await emulator();
     const s = await createSession(emu, { categories: ['crm'] });
     const started = await control(emu.url, `/sessions/${s.id}/start`, 'POST', { provider: 'hubspot' });
@@ -73,6 +73,10 @@ describe('control API over HTTP', () => {
     await control(emu.url, `/sessions/${s.id}/fail`, 'POST', { code: 'server_error', description: 'Boom' });
     expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'error', oauth_error_code: 'server_error' });
 
+    // an empty body is fine
+    expect((await fetch(`${emu.url}/_emulator/sessions/${s.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'cancelled' });
+
     const connected = await json<{ latest_connection_attempt: { status: string; account_secure_id: string } }>(
       await control(emu.url, `/sessions/${s.id}/connect`, 'POST', { provider: 'salesforce' }),
     );
@@ -80,14 +84,24 @@ describe('control API over HTTP', () => {
     const account = await json(await call(emu, `/accounts/${connected.latest_connection_attempt.account_secure_id}`));
     expect(account['provider']).toBe('salesforce');
 
-    // an empty body is fine
-    expect((await fetch(`${emu.url}/_emulator/sessions/${s.id}/cancel`, { method: 'POST' })).status).toBe(200);
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'cancelled' });
-
     expect((await control(emu.url, `/sessions/${s.id}/expire`, 'POST')).status).toBe(200);
     const gone = await control(emu.url, `/sessions/${s.id}/connect`, 'POST');
     expect(gone.status).toBe(410);
     expectStackOneError(await json(gone), 410);
+  });
+
+  it('answers 409 to fail, cancel or start on a connected session, which stays connected', async () => {
+    const emu = await emulator();
+    const s = await createSession(emu, { categories: ['crm'] });
+    const connected = await json<{ latest_connection_attempt: Record<string, unknown> }>(await control(emu.url, `/sessions/${s.id}/connect`, 'POST', { provider: 'hubspot' }));
+    for (const action of ['cancel', 'fail', 'start']) {
+      const res = await control(emu.url, `/sessions/${s.id}/${action}`, 'POST', {});
+      expect(res.status, action).toBe(409);
+      const body = await json(res);
+      expectStackOneError(body, 409);
+      expect(body['message']).toMatch(/already connected/);
+    }
+    expect((await getSession(emu, s.id))['latest_connection_attempt']).toEqual(connected.latest_connection_attempt);
   });
 
   it('lists sessions with their tokens and links', async () => {

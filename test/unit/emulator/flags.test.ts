@@ -7,6 +7,7 @@ import {
   parseLatency,
   parseOutcome,
   parsePort,
+  parsePublicUrl,
   parseRateLimit,
   parseRetryAfter,
 } from '../../../src/emulator/flags.js';
@@ -61,6 +62,13 @@ describe('emulator flag values', () => {
     expect(flagOf(() => parseAutoComplete('soon'))).toBe('--auto-complete');
     expect(parseOutcome('FAIL')).toBe('fail');
     expect(flagOf(() => parseOutcome('succeed'))).toBe('--auto-outcome');
+  });
+
+  it('parses --public-url: an http(s) origin, nothing after it', () => {
+    expect(parsePublicUrl('http://emulator:4010')).toBe('http://emulator:4010');
+    expect(parsePublicUrl('https://hub.example.test/')).toBe('https://hub.example.test');
+    expect(optionsFromFlags({ host: '0.0.0.0', publicUrl: 'http://emulator:4010' })).toMatchObject({ host: '0.0.0.0', publicUrl: 'http://emulator:4010' });
+    for (const bad of ['emulator:4010x', 'ftp://x', 'http://x/hub', 'http://x?a=1', 'http://u:p@x', '']) expect(flagOf(() => parsePublicUrl(bad))).toBe('--public-url');
   });
 
   it('builds emulator options and refuses contradictory flags', () => {
