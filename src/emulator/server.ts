@@ -81,7 +81,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const fault = plan.take(method, url.pathname);
     // A hung request is ended only by the client giving up, or by close().
     if (fault?.kind === 'hang') return 'hang';
-    await timers.sleep(plan.latencyMs() + (fault?.kind === 'delay' ? (fault.delayMs ?? 1000) : 0));
+    const wait = plan.latencyMs() + (fault?.kind === 'delay' ? (fault.delayMs ?? 1000) : 0);
+    if (wait > 0) await (options.sleep ?? ((ms) => timers.sleep(ms)))(wait);
     if (fault?.kind === 'reset') {
       req.socket.destroy();
       return 'reset';

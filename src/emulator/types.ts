@@ -32,6 +32,11 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Randomness for errorRate and latency ranges, so tests can be deterministic. */
   random?: () => number;
+  /**
+   * How latency and `delay` faults wait (default: real timers, cancelled by close()): a test can
+   * record or skip the waits instead of spending them.
+   */
+  sleep?: (ms: number) => Promise<void>;
   /** One line per request (method, path, status, ms); never headers, tokens or bodies. */
   log?: (line: string) => void;
 }

@@ -19,7 +19,7 @@ interface Owner {
 
 /** A lock whose owner cannot be read is stale after this long (owner-less only if killed between two syscalls). */
 const ORPHAN_STALE_MS = 10_000;
-const NOTICE_AFTER_MS = 1000;
+const NOTICE_AFTER_MS = 2000;
 
 function readOwner(lock: string): Owner | undefined {
   try {

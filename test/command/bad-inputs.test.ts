@@ -101,7 +101,7 @@ const cases: Case[] = [
   { name: 'history that is a directory (create: before anything is sent)', args: create(), files: { 'config/sessions.jsonl': null }, code: 1, message: /sessions\.jsonl is (a directory|not a regular file)/ },
   // API responses
   { name: 'the key is rejected (401)', args: ['session', 'status', '1'], faults: [{ kind: 'status', status: 401 }], code: 4, message: /The API key was rejected \(401 Unauthorized\)/, sends: true },
-  { name: 'access denied (403)', args: ['session', 'status', '1'], faults: [{ kind: 'status', status: 403 }], code: 4, message: /not allowed to do this \(403 Forbidden\)/, sends: true },
+  { name: 'access denied (403)', args: ['session', 'status', '1'], faults: [{ kind: 'status', status: 403 }], code: 4, message: /not allowed to do this \(403 Forbidden/, sends: true },
   { name: 'an unknown session (404)', args: ['session', 'status', '424242'], code: 1, message: /Session 424242 not found/, sends: true },
   { name: 'the API refuses the body (400)', args: create(), faults: [{ kind: 'status', status: 400 }], code: 1, message: /Creating the connect session failed: 400 Bad Request/, sends: true },
   { name: 'a create that fails after it was sent (500)', args: create(), faults: [{ kind: 'status', status: 500 }], code: 1, message: /500 Internal Server Error[\s\S]*a session may or may not exist/, sends: true },

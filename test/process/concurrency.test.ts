@@ -13,7 +13,8 @@ describe('local state under concurrent use', () => {
         h.cli(['session', 'create', '--origin-owner-id', `owner-${i}`, '--origin-owner-name', `Owner ${i}`, '--json'], { timeoutMs: 45_000 }),
       ),
     );
-    for (const run of runs) expect(run.stderr).toBe('');
+    // Nothing on stderr but, on a busy machine, the note that a writer waits for another's lock.
+    for (const run of runs) expect(run.stderr.replace(/^! Waiting for another stackone-connect \(process \d+\) to finish writing .*\n/gm, '')).toBe('');
     expect(runs.map((r) => r.code)).toEqual(Array(WRITERS).fill(0));
     const created = runs.map((r) => (JSON.parse(r.stdout) as { id: number }).id).sort();
 
