@@ -1,5 +1,8 @@
 import { Command, Option } from 'commander';
-import { VERSION, type Runtime } from './runtime.js';
+import { buildContext } from './commands/context.js';
+import { readEnvironment } from './lib/env.js';
+import { VERSION, type Runtime } from './lib/runtime.js';
+import { colorLevel, red } from './ui/color-level.js';
 import { authLoginCommand } from './commands/auth/login.js';
 import { authLogoutCommand } from './commands/auth/logout.js';
 import { authStatusCommand } from './commands/auth/status.js';
@@ -31,12 +34,19 @@ export function buildProgram(runtime: Runtime): Command {
     .option('--verbose', 'trace HTTP requests on stderr, secrets redacted (env: STACKONE_DEBUG=1)')
     .addOption(new Option('--request-timeout <duration>', 'time limit of each HTTP request').default(undefined, '30s'))
     .showSuggestionAfterError(true)
-    .showHelpAfterError('(add --help for usage)')
+    .showHelpAfterError('  Add --help for usage.')
     .configureOutput({
       writeOut: (text) => runtime.stdout.write(text),
       writeErr: (text) => runtime.stderr.write(text),
+      // Commander's own errors (an unknown option, a missing argument) in the style of every other error.
+      outputError: (text, write) => write(commanderError(text, runtime, program)),
     })
+    // Each command's help lists the program's flags it accepts too (gh's "INHERITED FLAGS").
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
+    // The command's context (flags, environment, output) is built once, before its action, and
+    // kept for the error report (run.ts).
+    .hook('preAction', (_program, actionCommand) => void buildContext(actionCommand, runtime))
     .addHelpText('after', `
 Examples:
   $ stackone-connect session create --origin-owner-id acme --origin-owner-name "Acme" --wait
@@ -58,6 +68,15 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 attempt failed, 4 auth, 5 expired, 8 still
   program.addCommand(inherit(demoCommand(runtime), program));
   program.addCommand(inherit(completionCommand(runtime, () => program), program));
   return program;
+}
+
+/** "error: unknown option '--x'\n(Did you mean --y?)" -> "✗ Unknown option '--x'.\n  (Did you mean --y?)". */
+function commanderError(text: string, runtime: Runtime, program: Command): string {
+  const level = colorLevel(runtime.stderr, readEnvironment(runtime.env), program.opts<{ color?: boolean }>().color !== false);
+  const [first = '', ...rest] = text.trimEnd().split('\n');
+  const message = first.replace(/^error: /, '');
+  const sentence = `${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.!?)]$/.test(message) ? '' : '.'}`;
+  return `${red(`✗ ${sentence}`, level)}\n${rest.map((line) => `  ${line}\n`).join('')}`;
 }
 
 /** addCommand() does not copy the parent's settings (command() does): copy them. */

@@ -1,14 +1,14 @@
-import { ExitCode } from './errors.js';
-import { abortableSleep } from './core/sleep.js';
+import { ExitCode, signalExitCode } from './core/errors.js';
+import { abortableSleep } from './lib/sleep.js';
 import { run } from './run.js';
-import { nodeTimer, type Runtime } from './runtime.js';
+import { nodeTimer, type Runtime } from './lib/runtime.js';
 
 /** The process boundary: signals in, exit code out. The only process.exit of the program. */
 async function main(): Promise<void> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     // A second Ctrl-C while the first is being handled: leave at once.
-    if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
+    if (controller.signal.aborted) process.exit(signalExitCode(signal));
     controller.abort(signal);
   };
   // `stackone-connect ... | head`: a closed pipe is the reader's choice, not our error.
@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A closed terminal: stop as for SIGTERM (129), saying what stays open, instead of dying silently.
+  process.on('SIGHUP', onSignal);
   const runtime: Runtime = {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -1,56 +1,84 @@
-import { CommanderError } from 'commander';
-import { CliError, ExitCode, ExitWith } from './errors.js';
-import { StoreError } from './store/errors.js';
+import { CommanderError, type Command } from 'commander';
+import { BadResponseError, HttpError, NetworkError } from './api/errors.js';
 import { buildProgram } from './cli.js';
-import { redactSecrets } from './core/redact.js';
-import { sanitizeText } from './core/sanitize.js';
-import { envFlag, type Runtime } from './runtime.js';
+import { reportContext, type GlobalFlags } from './commands/context.js';
+import { CliError, ExitCode, ExitWith, signalExitCode } from './core/errors.js';
+import { readEnvironment } from './lib/env.js';
+import type { Runtime } from './lib/runtime.js';
+import { Interrupted } from './lib/sleep.js';
+import { redactSecrets, sanitizeText } from './lib/text.js';
+import { StoreError } from './store/errors.js';
 import { colorLevel, createTheme } from './ui/theme.js';
 
 /** Runs one command line; returns the exit code. Never exits the process: main.ts does. */
 export async function run(argv: string[], runtime: Runtime): Promise<number> {
+  const program = buildProgram(runtime);
   try {
-    await buildProgram(runtime).parseAsync(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return ExitCode.Ok;
   } catch (error) {
-    return report(error, argv, runtime);
+    return report(error, runtime, program);
   }
+}
+
+interface Described {
+  message: string;
+  hint?: string | undefined;
+  code: number;
+}
+
+/**
+ * What an error means to the user: its message, the fix, the exit code (docs/contract.md, "Exit
+ * codes"). Errors of the API and the local state are plain data until here, as in gh's ghcmd.
+ */
+function describe(error: unknown, bin: string): Described {
+  if (error instanceof CliError) return { message: error.message, hint: error.suggestion, code: error.exitCode };
+  if (error instanceof HttpError) {
+    if (error.status === 401 || error.status === 403) {
+      return { message: error.message, code: ExitCode.Auth, hint: `Check the key with \`${bin} auth status\`, or store a new one with \`${bin} auth login\`.` };
+    }
+    if (error.status === 429) return { message: error.message, code: ExitCode.Error, hint: 'The API key is over its rate limit (1,000 requests a minute); wait and try again.' };
+    return { message: error.message, code: ExitCode.Error, hint: error.status >= 500 ? 'StackOne had a problem answering; try again in a moment.' : undefined };
+  }
+  if (error instanceof NetworkError) {
+    const hint = error.code === 'ECONNREFUSED'
+      ? `Check --base-url / STACKONE_BASE_URL, and that the server (or \`${bin} emulator\`) is running.`
+      : error.delivered
+        ? 'Check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY).'
+        : 'Nothing was sent. Check your network, DNS and proxy settings (HTTPS_PROXY, NO_PROXY), and --base-url.';
+    return { message: error.message, code: ExitCode.Error, hint };
+  }
+  if (error instanceof BadResponseError) {
+    return { message: error.message, code: ExitCode.Error, hint: 'Run with --verbose to see the request; a proxy may be answering in the API\'s place.' };
+  }
+  if (error instanceof StoreError) return { message: error.message, hint: error.hint, code: ExitCode.Error };
+  if (error instanceof Interrupted) return { message: 'Interrupted.', code: signalExitCode(error.reason) };
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: `Unexpected error: ${message}`, hint: 'Run again with --verbose for details.', code: ExitCode.Error };
 }
 
 /** The one place where an error becomes a message and an exit code. */
-function report(error: unknown, argv: string[], runtime: Runtime): number {
+function report(error: unknown, runtime: Runtime, program: Command): number {
   if (error instanceof ExitWith) return error.exitCode;
   if (error instanceof CommanderError) {
-    // Commander has printed its message (and help) already.
+    // Commander has printed its message (and help) already, in our style (cli.ts).
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.Ok;
-    if (error.code === 'commander.executeSubCommandAsync') return error.exitCode;
+    // `help`, `help <command>`: asked for (0); help shown because a subcommand is missing: a usage error (2).
+    if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     return ExitCode.Usage;
   }
-  const theme = createTheme(colorLevel(runtime.stderr, runtime.env, !argv.includes('--no-color')));
-  const verbose = argv.includes('--verbose') || envFlag(runtime.env, 'STACKONE_DEBUG');
-  const secrets = [runtime.env.STACKONE_API_KEY, flagValue(argv, '--api-key'), flagValue(argv, '--token')];
+  // The context the command was given (its flags, the key it used); before that, the program's flags.
+  const ctx = reportContext(runtime);
+  const env = ctx?.env ?? readEnvironment(runtime.env);
+  const flags: GlobalFlags = ctx?.flags ?? program.opts<GlobalFlags>();
+  const theme = createTheme(colorLevel(runtime.stderr, env, flags.color !== false));
+  const verbose = ctx?.verbose ?? (Boolean(flags.verbose) || env.debug);
+  const secrets = [...(ctx?.secrets ?? []), env.apiKey, flags.apiKey];
   const clean = (text: string) => sanitizeText(redactSecrets(text, secrets));
-  if (error instanceof StoreError) {
-    runtime.stderr.write(`${theme.error(`${theme.symbols.error} ${clean(error.message)}`)}\n`);
-    if (error.hint) runtime.stderr.write(`  ${clean(error.hint)}\n`);
-    return ExitCode.Error;
-  }
-  if (error instanceof CliError) {
-    runtime.stderr.write(`${theme.error(`${theme.symbols.error} ${clean(error.message)}`)}\n`);
-    if (error.suggestion) runtime.stderr.write(`  ${clean(error.suggestion)}\n`);
-    if (verbose && error.cause instanceof Error && error.cause.stack) runtime.stderr.write(`${theme.muted(clean(error.cause.stack))}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  runtime.stderr.write(`${theme.error(`${theme.symbols.error} Unexpected error: ${clean(message)}`)}\n`);
-  if (verbose && error instanceof Error && error.stack) runtime.stderr.write(`${theme.muted(clean(error.stack))}\n`);
-  else runtime.stderr.write('  Run again with --verbose for details.\n');
-  return ExitCode.Error;
-}
-
-function flagValue(argv: string[], flag: string): string | undefined {
-  const index = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-  if (index < 0) return undefined;
-  const arg = argv[index]!;
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
+  const { message, hint, code } = describe(error, ctx?.bin ?? 'stackone-connect');
+  runtime.stderr.write(`${theme.error(`${theme.symbols.error} ${clean(message)}`)}\n`);
+  if (hint) runtime.stderr.write(`  ${clean(hint)}\n`);
+  const stack = error instanceof CliError && error.cause instanceof Error ? error.cause.stack : error instanceof Error && !(error instanceof CliError) ? error.stack : undefined;
+  if (verbose && stack) runtime.stderr.write(`${theme.muted(clean(stack))}\n`);
+  return code;
 }

@@ -1,6 +1,6 @@
 import { Command, type Option } from 'commander';
-import { UsageError } from '../errors.js';
-import type { Runtime } from '../runtime.js';
+import { UsageError } from '../core/errors.js';
+import type { Runtime } from '../lib/runtime.js';
 import { CATEGORIES, SESSION_TYPES } from '../api/types.js';
 import { action } from './context.js';
 import { SHELLS, type CompletionCommand, type CompletionOption } from '../core/completion/spec.js';

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { ExitWith, UsageError, type ExitCodeValue } from '../errors.js';
-import { envFlag, type Runtime } from '../runtime.js';
-import { parseDurationMs } from '../core/durations.js';
+import { ExitWith, UsageError, type ExitCodeValue } from '../core/errors.js';
+import { parseBoundedDuration } from '../core/durations.js';
+import { readEnvironment, type Environment } from '../lib/env.js';
+import type { Runtime } from '../lib/runtime.js';
 import { configDir } from '../store/config-dir.js';
 import { Output } from '../ui/output.js';
 
-/** The global flags (cli-contract.md, "Global flags and environment"), as commander parsed them. */
+/** The global flags (docs/contract.md, "Global flags and environment"), as commander parsed them. */
 export interface GlobalFlags {
   profile?: string;
   apiKey?: string;
@@ -18,47 +19,67 @@ export interface GlobalFlags {
   requestTimeout?: string;
 }
 
+/** Everything a command needs of the run, built once (in a commander hook) before its action. */
 export interface CommandContext {
   runtime: Runtime;
   flags: GlobalFlags;
+  /** The environment variables the CLI reads, read once. */
+  env: Environment;
   out: Output;
   /** gh's CanPrompt: stdin and stdout are TTYs and nothing disabled prompting. */
   canPrompt: boolean;
   verbose: boolean;
   configDir: string;
   requestTimeoutMs: number;
+  /** The key in use, session tokens: never printed, and redacted from any error that quotes them. */
+  secrets: Set<string>;
+  /** The command as the user runs it, for hints: `stackone-connect`, or `npx stackone-connect` under npx. */
+  bin: string;
+  /** The API of this run is gone when it ends (the demo's emulator): no hint to come back to it. */
+  ephemeral?: boolean;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
 
-export function commandContext(command: Command, runtime: Runtime): CommandContext {
+/** The context of the command about to run, kept for the error report once it has run (run.ts). */
+const contexts = new WeakMap<Runtime, CommandContext>();
+
+/** What the error report knows of the run: the context, once built, else the raw flags. */
+export function reportContext(runtime: Runtime): CommandContext | undefined {
+  return contexts.get(runtime);
+}
+
+/** Builds the context for `command` (its own flags and the program's): the preAction hook of cli.ts. */
+export function buildContext(command: Command, runtime: Runtime): CommandContext {
   const flags = command.optsWithGlobals<GlobalFlags>();
-  const { env } = runtime;
-  if (flags.json && flags.quiet) throw new UsageError('--json and --quiet cannot be used together.', 'Pick one: --json for a JSON object, --quiet for the value alone.');
-  const verbose = Boolean(flags.verbose) || envFlag(env, 'STACKONE_DEBUG');
-  const canPrompt =
-    flags.input !== false &&
-    !envFlag(env, 'STACKONE_NO_INPUT') &&
-    !envFlag(env, 'CI') &&
-    Boolean(runtime.stdin.isTTY) &&
-    Boolean(runtime.stdout.isTTY);
-  let requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
-  if (flags.requestTimeout !== undefined) {
-    const ms = parseDurationMs(flags.requestTimeout);
-    if (ms === undefined || ms <= 0) {
-      throw new UsageError(`Invalid value "${flags.requestTimeout}" for --request-timeout.`, 'Use a duration such as 500ms, 10s or 1m.');
-    }
-    requestTimeoutMs = ms;
-  }
-  return {
+  const env = readEnvironment(runtime.env);
+  const verbose = Boolean(flags.verbose) || env.debug;
+  const secrets = new Set<string>([flags.apiKey, env.apiKey].filter((s): s is string => Boolean(s)));
+  const context: CommandContext = {
     runtime,
     flags,
-    out: new Output(runtime, { json: Boolean(flags.json), quiet: Boolean(flags.quiet), color: flags.color !== false, verbose }),
-    canPrompt,
+    env,
+    out: new Output(runtime, env, { json: Boolean(flags.json), quiet: Boolean(flags.quiet), color: flags.color !== false, verbose }),
+    canPrompt: flags.input !== false && !env.noInput && Boolean(runtime.stdin.isTTY) && Boolean(runtime.stdout.isTTY),
     verbose,
     configDir: configDir(env),
-    requestTimeoutMs,
+    requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+    secrets,
+    bin: env.npx ? 'npx stackone-connect' : 'stackone-connect',
   };
+  // Kept before the checks below, so that their errors are reported in the run's own style.
+  contexts.set(runtime, context);
+  if (flags.json && flags.quiet) throw new UsageError('--json and --quiet cannot be used together.', 'Pick one: --json for a JSON object, --quiet for the value alone.');
+  if (flags.requestTimeout !== undefined) {
+    context.requestTimeoutMs = parseBoundedDuration(flags.requestTimeout, '--request-timeout', { min: 1, max: MAX_REQUEST_TIMEOUT_MS, examples: '500ms, 10s or 1m' });
+  }
+  return context;
+}
+
+/** The context the hook built for this run. */
+export function commandContext(command: Command, runtime: Runtime): CommandContext {
+  return contexts.get(runtime) ?? buildContext(command, runtime);
 }
 
 /**

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { UsageError, type ExitCodeValue } from '../errors.js';
-import type { Runtime } from '../runtime.js';
-import { formatDuration, parseDurationMs } from '../core/durations.js';
+import { UsageError, type ExitCodeValue } from '../core/errors.js';
+import type { Runtime } from '../lib/runtime.js';
+import { formatDuration, parseDurationMs } from '../lib/durations.js';
+import { readEnvironment } from '../lib/env.js';
 import { action, commandContext, type CommandContext } from './context.js';
 
 interface DemoOptions {
@@ -47,19 +48,23 @@ export async function runDemo(ctx: CommandContext, options: DemoOptions): Promis
   const configDir = mkdtempSync(join(tmpdir(), 'stackone-connect-demo-'));
   try {
     const { out } = ctx;
-    out.info(out.err.strong('stackone-connect demo'));
-    out.info(out.err.muted(`A local StackOne emulator is running at ${emulator.url} (nothing is sent anywhere else).`));
-    out.info(out.err.muted(options.manual
+    out.info(out.errTheme.strong('stackone-connect demo'));
+    out.info(out.errTheme.muted(`A local StackOne emulator is running at ${emulator.url} (nothing is sent anywhere else).`));
+    out.info(out.errTheme.muted(options.manual
       ? 'Open the link below in a browser, pick a provider and click Connect.'
       : `Open the link below and click Connect, or wait: the customer connects by itself in ${formatDuration(afterMs)}.`));
     out.info('');
     // The same code path as `session create --wait`, pointed at the emulator with its own key and history.
+    const env = { ...ctx.runtime.env, STACKONE_BASE_URL: emulator.url, STACKONE_API_KEY: apiKey, STACKONE_CONFIG_DIR: configDir, STACKONE_PROFILE: undefined };
     const demo: CommandContext = {
       ...ctx,
       canPrompt: false,
       configDir,
       flags: { ...ctx.flags, profile: undefined, apiKey: undefined, baseUrl: undefined },
-      runtime: { ...ctx.runtime, env: { ...ctx.runtime.env, STACKONE_BASE_URL: emulator.url, STACKONE_API_KEY: apiKey, STACKONE_CONFIG_DIR: configDir } },
+      env: readEnvironment(env),
+      runtime: { ...ctx.runtime, env },
+      // The emulator goes with this process: no hint to resume against it later.
+      ephemeral: true,
     };
     const { runSessionCreate } = await import('./session/create.js');
     return await runSessionCreate(demo, {

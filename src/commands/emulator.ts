@@ -1,28 +1,10 @@
 import { Command } from 'commander';
-import { CliError, ExitWith, UsageError, type ExitCodeValue } from '../errors.js';
+import { CliError, ExitCode, type ExitCodeValue } from '../core/errors.js';
 import type { Emulator, EmulatorOptions } from '../emulator/index.js';
-import type { EmulatorFlags } from '../emulator/flags.js';
-import type { Runtime } from '../runtime.js';
-import { isLoopbackHost } from '../core/settings.js';
-
-/** Where the command writes and what stops it; tests pass their own. */
-export interface EmulatorIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Aborted with the reason 'SIGINT' or 'SIGTERM' (main.ts does so on those signals). */
-  signal: AbortSignal;
-  /** The emulator's clock (the runtime's). */
-  now?: () => number;
-}
-
-function ioOf(runtime: Runtime): EmulatorIo {
-  return {
-    stdout: (text) => void runtime.stdout.write(text),
-    stderr: (text) => void runtime.stderr.write(text),
-    signal: runtime.signal,
-    now: runtime.now,
-  };
-}
+import { isLoopbackHost } from '../lib/net.js';
+import type { Runtime } from '../lib/runtime.js';
+import { action, commandContext, type CommandContext } from './context.js';
+import type { EmulatorFlags } from './emulator-flags.js';
 
 /** `export NAME=value` that survives eval, whatever the value contains. */
 function exportLine(name: string, value: string): string {
@@ -67,48 +49,36 @@ async function listen(options: EmulatorOptions): Promise<Emulator> {
   }
 }
 
-/** Runs until SIGINT (130) or SIGTERM (0); never exits the process itself. */
-export async function runEmulator(flags: EmulatorFlags, io: EmulatorIo): Promise<number> {
-  const { optionsFromFlags, FlagValueError } = await import('../emulator/flags.js');
-  let options: EmulatorOptions;
-  try {
-    options = optionsFromFlags(flags);
-  } catch (error) {
-    if (error instanceof FlagValueError) throw new UsageError(error.message, 'See `stackone-connect emulator --help`.');
-    throw error;
-  }
+/** Runs until SIGINT (130) or SIGTERM (0: the usual way to stop a server); never exits the process itself. */
+export async function runEmulator(ctx: CommandContext, flags: EmulatorFlags): Promise<ExitCodeValue> {
+  const { runtime } = ctx;
+  const stderr = (text: string) => void runtime.stderr.write(text);
+  const { optionsFromFlags } = await import('./emulator-flags.js');
+  const options = optionsFromFlags(flags);
   if (!isLoopbackHost(options.host ?? '127.0.0.1')) {
-    io.stderr(`warning: listening on ${options.host}, which is not a loopback address: anyone who can reach this machine can use the emulator.\n`);
+    ctx.out.warn(`Listening on ${options.host}, which is not a loopback address: anyone who can reach this machine can use the emulator.`);
     if (options.publicUrl === undefined) {
-      io.stderr('It answers requests addressed to this machine\'s IP addresses or to localhost; to reach it by another name (a container name, a tunnel), add --public-url http://<name>:<port>.\n');
+      stderr('  It answers requests addressed to this machine\'s IP addresses or to localhost; to reach it by another name (a container name, a tunnel), add --public-url http://<name>:<port>.\n');
     }
   }
-  const emulator = await listen({ ...options, ...(io.now ? { now: io.now } : {}), log: (line) => io.stderr(`  ${line}\n`) });
+  const emulator = await listen({ ...options, now: runtime.now, log: (line) => stderr(`  ${line}\n`) });
   const { newEmulatorKey } = await import('../emulator/index.js');
   // stdout carries only what a shell can eval; everything else goes to stderr.
-  io.stdout(exportLine('STACKONE_BASE_URL', emulator.url) + exportLine('STACKONE_API_KEY', options.apiKey ?? newEmulatorKey()));
-  io.stderr(banner(emulator, options));
+  runtime.stdout.write(exportLine('STACKONE_BASE_URL', emulator.url) + exportLine('STACKONE_API_KEY', options.apiKey ?? newEmulatorKey()));
+  stderr(banner(emulator, options));
 
-  const signal = await new Promise<unknown>((resolve) => {
-    if (io.signal.aborted) resolve(io.signal.reason);
-    else io.signal.addEventListener('abort', () => resolve(io.signal.reason), { once: true });
+  const { signal } = runtime;
+  const reason = await new Promise<unknown>((resolve) => {
+    if (signal.aborted) resolve(signal.reason);
+    else signal.addEventListener('abort', () => resolve(signal.reason), { once: true });
   });
-  io.stderr('Stopping the emulator.\n');
+  stderr('Stopping the emulator.\n');
   await emulator.close();
-  return signal === 'SIGINT' ? 130 : 0;
+  return reason === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Ok;
 }
 
-/** Option values from the command line only: a global --api-key may come from STACKONE_API_KEY. */
-function flagsOf(command: Command): EmulatorFlags {
-  const all = command.optsWithGlobals<EmulatorFlags>();
-  const source = command.getOptionValueSourceWithGlobals('apiKey');
-  if (source === 'env' || source === 'default') delete all.apiKey;
-  return all;
-}
-
-export function emulatorCommand(runtime: Runtime, io: EmulatorIo = ioOf(runtime)): Command {
-  return new Command('emulator')
-    .description('run a local StackOne API emulator until stopped')
+export function emulatorCommand(runtime: Runtime): Command {
+  return new Command('emulator')    .description('run a local StackOne API emulator until stopped')
     .option('--port <n>', 'port to listen on; 0 picks a free port', '4010')
     .option('--host <host>', 'address to listen on; loopback unless you say otherwise', '127.0.0.1')
     .option('--api-key <key>', 'accept only this API key')
@@ -130,10 +100,9 @@ Examples:
   $ stackone-connect emulator --latency 100-800 --error-rate 0.1 --rate-limit 30/60s --retry-after 5
   $ stackone-connect emulator --host 0.0.0.0 --public-url http://emulator:4010   # in a container named emulator`,
     )
-    .action(async (_options: unknown, command: Command) => {
-      // Commander drops action results, so a non-zero code travels to main.ts as ExitWith
-      // (the same convention as commands/context.ts's action()).
-      const code = await runEmulator(flagsOf(command), io);
-      if (code !== 0) throw new ExitWith(code as ExitCodeValue);
-    });
+    .action(action(async function (this: Command) {
+      // --api-key on this command line is the key the emulator accepts (commander gives it to the
+      // program's own --api-key); STACKONE_API_KEY is never read for it.
+      return runEmulator(commandContext(this, runtime), { ...this.opts<EmulatorFlags>(), apiKey: this.optsWithGlobals<EmulatorFlags>().apiKey });
+    }));
 }

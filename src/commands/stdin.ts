@@ -1,4 +1,4 @@
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../lib/runtime.js';
 
 /** All of stdin as text (for --metadata @- and --api-key-stdin). */
 export async function readAllStdin(runtime: Runtime): Promise<string> {

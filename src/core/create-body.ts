@@ -1,6 +1,6 @@
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 import { CATEGORIES, SESSION_TYPES, type Category, type ConnectSessionCreate, type SessionType } from '../api/types.js';
-import { parseWholeSeconds } from './durations.js';
+import { parseExpiresIn } from './durations.js';
 
 /** `session create` flags as commander hands them over (strings, unvalidated). */
 export interface CreateFlags {
@@ -20,12 +20,8 @@ export interface CreateFlags {
   connectorProfileId?: string;
 }
 
-export interface CreateBody {
-  body: ConnectSessionCreate;
-  /** What the session's expiry is computed from: the value sent, or the API's default. */
-  expiresInSeconds: number;
-  warnings: string[];
-}
+/** What the flags (and, interactively, the answers) give of the POST body: every field typed, the owner perhaps missing. */
+export type PartialBody = Partial<ConnectSessionCreate>;
 
 export interface FileReader {
   readFile(path: string): Promise<string>;
@@ -38,11 +34,13 @@ export const DEFAULT_EXPIRES_IN = 1800;
 const CATEGORY_ALIASES: Record<string, Category> = { hrislegacy: 'hris-legacy', hris_legacy: 'hris-legacy' };
 
 const REQUIRED = [
-  ['originOwnerId', '--origin-owner-id'],
-  ['originOwnerName', '--origin-owner-name'],
+  ['origin_owner_id', '--origin-owner-id'],
+  ['origin_owner_name', '--origin-owner-name'],
 ] as const;
 
-const OPTIONAL_STRINGS = [
+const STRINGS = [
+  ['originOwnerId', 'origin_owner_id', '--origin-owner-id'],
+  ['originOwnerName', 'origin_owner_name', '--origin-owner-name'],
   ['provider', 'provider', '--provider'],
   ['providerVersion', 'provider_version', '--provider-version'],
   ['originUsername', 'origin_username', '--origin-username'],
@@ -52,42 +50,56 @@ const OPTIONAL_STRINGS = [
   ['connectorProfileId', 'connector_profile_id', '--connector-profile-id'],
 ] as const;
 
-/** Required values that are missing or blank, as flag names: all of them, for one error. */
-export function missingRequired(flags: CreateFlags): string[] {
-  return REQUIRED.filter(([key]) => !flags[key]?.trim()).map(([, flag]) => flag);
+/**
+ * The flags, parsed once into the body's typed fields: each given flag is validated (a bad value
+ * is a UsageError, exit 2), flags not given are left out, and the owner may still be missing
+ * (interactive mode asks for it; requireOwner() checks last). --metadata files and stdin are read here, once.
+ */
+export async function parseCreateFlags(flags: CreateFlags, files: FileReader): Promise<{ body: PartialBody; warnings: string[] }> {
+  const body: PartialBody = {};
+  const warnings: string[] = [];
+  for (const [key, field, flag] of STRINGS) {
+    const value = flags[key];
+    if (value === undefined) continue;
+    if (value.trim() === '') {
+      // A blank owner is a missing one (named with the others, or asked for); any other blank value is a mistake.
+      if (REQUIRED.some(([required]) => required === field)) continue;
+      throw new UsageError(`${flag} must not be empty.`);
+    }
+    body[field] = value.trim();
+  }
+  // Provider keys are lower case (bamboohr, hibob): --provider BambooHR means bamboohr.
+  if (body.provider !== undefined) body.provider = body.provider.toLowerCase();
+  if (body.provider_version !== undefined) {
+    warnings.push('--provider-version is deprecated by StackOne and can make session creation fail; it is sent as given.');
+  }
+  if (flags.categories !== undefined) body.categories = parseCategories(flags.categories);
+  if (flags.expiresIn !== undefined) {
+    const { seconds, warning } = parseExpiresIn(flags.expiresIn);
+    body.expires_in = seconds;
+    if (warning) warnings.push(warning);
+  }
+  if (flags.metadata !== undefined) body.metadata = await readMetadata(flags.metadata, files);
+  if (flags.multiple) body.multiple = true;
+  if (flags.type !== undefined) body.type = parseType(flags.type);
+  return { body, warnings };
 }
 
-/** Flags -> the POST body. Fields not given are left out; every bad value is a UsageError (exit 2). */
-export async function buildCreateBody(flags: CreateFlags, files: FileReader): Promise<CreateBody> {
-  const missing = missingRequired(flags);
+/** Required fields that are missing, as flag names: all of them, for one error. */
+export function missingOwner(body: PartialBody): string[] {
+  return REQUIRED.filter(([field]) => !body[field]).map(([, flag]) => flag);
+}
+
+/** The body to send, once the owner is known; otherwise one UsageError naming every missing flag. */
+export function requireOwner(body: PartialBody): ConnectSessionCreate {
+  const missing = missingOwner(body);
   if (missing.length > 0) {
     throw new UsageError(
       `Missing required ${missing.length === 1 ? 'flag' : 'flags'}: ${missing.join(', ')}.`,
       'Example: stackone-connect session create --origin-owner-id acme --origin-owner-name "Acme"',
     );
   }
-  const body: ConnectSessionCreate = {
-    origin_owner_id: flags.originOwnerId!.trim(),
-    origin_owner_name: flags.originOwnerName!.trim(),
-  };
-  const warnings: string[] = [];
-
-  if (flags.categories !== undefined) body.categories = parseCategories(flags.categories);
-  for (const [key, field, flag] of OPTIONAL_STRINGS) {
-    const value = flags[key];
-    if (value === undefined) continue;
-    if (value.trim() === '') throw new UsageError(`${flag} must not be empty.`);
-    body[field] = value.trim();
-  }
-  if (body.provider_version !== undefined) {
-    warnings.push('--provider-version is deprecated by StackOne and can make session creation fail; it is sent as given.');
-  }
-  if (flags.expiresIn !== undefined) body.expires_in = parseExpiresIn(flags.expiresIn);
-  if (flags.metadata !== undefined) body.metadata = await readMetadata(flags.metadata, files);
-  if (flags.multiple) body.multiple = true;
-  if (flags.type !== undefined) body.type = parseType(flags.type);
-
-  return { body, expiresInSeconds: body.expires_in ?? DEFAULT_EXPIRES_IN, warnings };
+  return body as ConnectSessionCreate;
 }
 
 /** Comma-separated or repeated, case-insensitive, `hrisLegacy`/`stackOne` accepted; no duplicates. */
@@ -111,15 +123,6 @@ export function parseType(value: string): SessionType {
   const type = SESSION_TYPES.find((t) => t === lower);
   if (!type) throw new UsageError(`Invalid value "${value}" for --type.`, `Use one of: ${SESSION_TYPES.join(', ')}.`);
   return type;
-}
-
-export function parseExpiresIn(value: string): number {
-  const seconds = parseWholeSeconds(value);
-  if (seconds === undefined) {
-    throw new UsageError(`Invalid value "${value}" for --expires-in: it must be a positive whole number of seconds.`,
-      'Use seconds (3600) or a duration: 90s, 30m, 12h, 7d.');
-  }
-  return seconds;
 }
 
 /** A JSON object given inline, as `@file.json`, or as `@-` (stdin). Nothing else. */

@@ -1,38 +1,51 @@
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-type Unit = keyof typeof UNIT_MS;
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i;
+import { formatDuration, parseDurationMs, type Unit } from '../lib/durations.js';
+import { UsageError } from './errors.js';
+
+const DAY = 86_400_000;
 
 /**
- * Parses `3600` (seconds, or `bareUnit`), `500ms`, `90s`, `30m`, `12h`, `7d` into milliseconds.
- * Returns undefined for anything else, so the caller can name the flag in its error.
+ * The limits of every duration flag (docs/contract.md): generous for any real use, and refused
+ * beyond them (exit 2) rather than taken for a wait that would overflow a timer or a date.
  */
-export function parseDurationMs(input: string, bareUnit: Unit = 's'): number | undefined {
-  const match = DURATION.exec(input.trim());
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  const unit = (match[2]?.toLowerCase() ?? bareUnit) as Unit;
-  const ms = value * UNIT_MS[unit];
-  return Number.isFinite(ms) ? Math.round(ms) : undefined;
+export const LIMITS = {
+  interval: { min: 100, max: 3_600_000 },
+  timeout: { min: 1, max: 365 * DAY },
+  expiresIn: { min: 1000, max: 365 * DAY },
+} as const;
+
+export interface DurationRule {
+  min: number;
+  max: number;
+  /** Shown when the value is refused: "2s, 500ms or 1m". */
+  examples: string;
+  bareUnit?: Unit;
 }
 
-/** `expires_in` must be a positive whole number of seconds. */
-export function parseWholeSeconds(input: string): number | undefined {
-  const ms = parseDurationMs(input);
-  if (ms === undefined || ms <= 0 || ms % 1000 !== 0) return undefined;
-  return ms / 1000;
+/** A duration flag's value in ms, or a UsageError naming the flag, the limits and examples. */
+export function parseBoundedDuration(value: string, flag: string, rule: DurationRule): number {
+  const ms = parseDurationMs(value, rule.bareUnit);
+  const limits = `from ${formatDuration(rule.min)} to ${formatDuration(rule.max)}`;
+  if (ms === undefined) throw new UsageError(`Invalid value "${value}" for ${flag}: it must be a duration ${limits}.`, `Examples: ${rule.examples}.`);
+  if (ms < rule.min || ms > rule.max) {
+    throw new UsageError(`Invalid value "${value}" for ${flag}: it must be ${limits}.`, `Examples: ${rule.examples}.`);
+  }
+  return ms;
 }
 
-/** 0s, 45s, 1m 05s, 2h 03m, 3d 4h: compact and stable width for a spinner. */
-export function formatDuration(ms: number): string {
-  if (ms > 0 && ms < 1000) return `${(ms / 1000).toFixed(1)}s`;
-  const total = Math.max(0, Math.round(ms / 1000));
-  const d = Math.floor(total / 86_400);
-  const h = Math.floor((total % 86_400) / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
-  if (h > 0) return `${h}h ${pad(m)}m`;
-  if (m > 0) return `${m}m ${pad(s)}s`;
-  return `${s}s`;
+/** `expires_in`: a positive whole number of seconds, within LIMITS.expiresIn. */
+export function parseExpiresIn(value: string): { seconds: number; warning?: string } {
+  const suggestion = 'Use seconds (3600) or a duration: 90s, 30m, 12h, 7d, 1h30m.';
+  const ms = parseDurationMs(value);
+  if (ms === undefined || ms <= 0 || ms % 1000 !== 0) {
+    throw new UsageError(`Invalid value "${value}" for --expires-in: it must be a positive whole number of seconds.`, suggestion);
+  }
+  if (ms > LIMITS.expiresIn.max) {
+    throw new UsageError(`Invalid value "${value}" for --expires-in: it must be at most ${formatDuration(LIMITS.expiresIn.max)}.`, suggestion);
+  }
+  const seconds = ms / 1000;
+  // "30" is thirty seconds: almost certainly meant as minutes.
+  const warning = /^\s*\d+\s*$/.test(value) && seconds < 60
+    ? `--expires-in ${value.trim()} means ${seconds} seconds: the link expires almost at once. Write ${value.trim()}m for minutes.`
+    : undefined;
+  return warning ? { seconds, warning } : { seconds };
 }

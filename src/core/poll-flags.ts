@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
-import { parseDurationMs } from './durations.js';
+import { UsageError } from './errors.js';
+import { LIMITS, parseBoundedDuration } from './durations.js';
 
 export interface PollFlags {
   interval?: string;
@@ -14,34 +14,20 @@ export interface PollSettings {
 }
 
 export const DEFAULT_INTERVAL_MS = 2000;
-/** Faster than this only burns the key's rate limit (1,000 requests a minute). */
-export const MIN_INTERVAL_MS = 100;
 
 export function parsePollFlags(flags: PollFlags): PollSettings {
-  let intervalMs = DEFAULT_INTERVAL_MS;
-  if (flags.interval !== undefined) {
-    const ms = parseDurationMs(flags.interval);
-    if (ms === undefined || ms < MIN_INTERVAL_MS) {
-      throw new UsageError(`Invalid value "${flags.interval}" for --interval: it must be a duration of at least ${MIN_INTERVAL_MS}ms.`,
-        'Examples: --interval 2s, --interval 500ms, --interval 1m.');
-    }
-    intervalMs = ms;
-  }
-  let timeoutMs: number | undefined;
-  if (flags.timeout !== undefined) {
-    const ms = parseDurationMs(flags.timeout);
-    if (ms === undefined || ms <= 0) {
-      throw new UsageError(`Invalid value "${flags.timeout}" for --timeout: it must be a positive duration.`,
-        'Examples: --timeout 90s, --timeout 10m, --timeout 1h.');
-    }
-    timeoutMs = ms;
-  }
+  const intervalMs = flags.interval === undefined ? DEFAULT_INTERVAL_MS
+    : parseBoundedDuration(flags.interval, '--interval', { ...LIMITS.interval, examples: '2s, 500ms or 1m' });
+  const timeoutMs = flags.timeout === undefined ? undefined
+    : parseBoundedDuration(flags.timeout, '--timeout', { ...LIMITS.timeout, examples: '90s, 10m, 1h30m or 7d' });
   return { intervalMs, timeoutMs, failFast: Boolean(flags.failFast) };
 }
 
-/** Session ids are the API's numbers. */
+/** Session ids are the API's numbers, and a JavaScript number must hold them exactly. */
 export function parseSessionId(value: string): string {
   const id = value.trim();
-  if (!/^\d+$/.test(id)) throw new UsageError(`Invalid session id "${value}": it must be a number, such as 1234.`, 'See your sessions with `stackone-connect session list`.');
-  return id;
+  if (!/^\d+$/.test(id) || !Number.isSafeInteger(Number(id))) {
+    throw new UsageError(`Invalid session id "${value}": it must be a number, such as 1234.`, 'See your sessions with `stackone-connect session list`.');
+  }
+  return String(Number(id)); // 007 is 7
 }

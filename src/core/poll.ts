@@ -1,5 +1,6 @@
-import { CancelledError } from '../errors.js';
 import { BadResponseError, HttpError, NetworkError } from '../api/errors.js';
+import { Interrupted } from '../lib/sleep.js';
+import { CliError } from './errors.js';
 import type { ConnectionAttempt, ConnectSession } from '../api/types.js';
 import { refusedForExpiry } from './session-source.js';
 
@@ -61,7 +62,29 @@ export interface PollOutcome {
   reading: Reading | undefined;
 }
 
+/** Thrown by pollSession when interrupted, with what it knew by then. */
+export class PollInterrupted extends Interrupted {
+  constructor(reason: unknown, readonly answered: boolean) {
+    super(reason);
+  }
+}
+
 export const MAX_BACKOFF_MS = 30_000;
+/** A Retry-After longer than this is taken as this: a wait still ends at its deadline. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+/** A base URL that has not answered once in this many tries is a configuration error, not an outage. */
+export const NEVER_ANSWERED_TRIES = 3;
+
+/** The API never answered during this wait: wrong base URL, DNS, proxy or network (exit 1). */
+export class UnreachableError extends CliError {
+  constructor(readonly last: NetworkError, tries: number) {
+    super(`${last.message} (${tries} tries, no answer since the wait began).`, {
+      suggestion: last.code === 'ECONNREFUSED' || !last.delivered
+        ? 'Check --base-url / STACKONE_BASE_URL (and HTTPS_PROXY, NO_PROXY); the session stays open.'
+        : 'Check your network, proxy and --base-url; the session stays open.',
+    });
+  }
+}
 
 /** Capped exponential backoff with jitter: interval, 2x, 4x ... up to 30 s, each 75-100 % of its step. */
 export function backoffDelay(intervalMs: number, failures: number, random: () => number): number {
@@ -73,9 +96,8 @@ export function backoffDelay(intervalMs: number, failures: number, random: () =>
 /** Errors worth another try: the session may still be read later. Anything else ends the wait. */
 function retryDelay(error: unknown, intervalMs: number, failures: number, random: () => number): number | undefined {
   if (error instanceof HttpError) {
-    if (error.status === 429) return error.retryAfterMs ?? backoffDelay(intervalMs, failures, random);
-    if (error.status === 408 || error.status >= 500) {
-      return error.retryAfterMs ?? backoffDelay(intervalMs, failures, random);
+    if (error.status === 429 || error.status === 408 || error.status >= 500) {
+      return error.retryAfterMs === undefined ? backoffDelay(intervalMs, failures, random) : Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS);
     }
     return undefined;
   }
@@ -101,12 +123,15 @@ export async function pollSession(options: PollOptions, deps: PollDeps): Promise
   let lastKey: string | undefined;
   let failures = 0;
   let lastError: unknown;
+  // Whether the API has answered at all during this wait (an error status counts).
+  let answered = false;
 
   for (;;) {
-    if (signal?.aborted) throw new CancelledError();
+    if (signal?.aborted) throw new PollInterrupted(signal.reason, answered);
     let delay = options.intervalMs;
     try {
       session = await deps.fetchSession();
+      answered = true;
       if (failures > 0) deps.onEvent?.({ type: 'recovered', failures });
       failures = 0;
       reading = readSession(session);
@@ -116,10 +141,12 @@ export async function pollSession(options: PollOptions, deps: PollDeps): Promise
       if (reading.kind === 'authenticated') return { end: 'authenticated', status: 'authenticated', session, reading };
       if (reading.kind === 'failed' && options.failFast) return { end: 'failed', status: reading.status, session, reading };
     } catch (error) {
-      if (error instanceof CancelledError || signal?.aborted) throw new CancelledError();
+      if (error instanceof Interrupted || signal?.aborted) throw new PollInterrupted(signal?.reason ?? (error as Interrupted).reason, answered);
       if (refusedForExpiry(error, options.expiresAt, now())) return { end: 'expired', status: 'expired', session, reading };
       failures++;
       lastError = error;
+      if (!(error instanceof NetworkError)) answered = true;
+      if (!answered && failures >= NEVER_ANSWERED_TRIES) throw new UnreachableError(error as NetworkError, failures);
       const retry = retryDelay(error, options.intervalMs, failures, deps.random);
       if (retry === undefined) throw error;
       delay = retry;
@@ -134,6 +161,11 @@ export async function pollSession(options: PollOptions, deps: PollDeps): Promise
       return { end: expired ? 'expired' : 'timeout', status: expired ? 'expired' : resultStatus(reading), session, reading };
     }
     // Never sleep past the deadline: the last reading is taken at the deadline itself.
-    await deps.sleep(Math.max(0, Math.min(delay, deadline - current)), signal);
+    try {
+      await deps.sleep(Math.max(0, Math.min(delay, deadline - current)), signal);
+    } catch (error) {
+      if (error instanceof Interrupted) throw new PollInterrupted(error.reason, answered);
+      throw error;
+    }
   }
 }

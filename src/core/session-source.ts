@@ -1,10 +1,11 @@
-import { CliError, ExitCode } from '../errors.js';
+import { CliError, ExitCode } from './errors.js';
 import { HttpError } from '../api/errors.js';
 import type { ConnectSession } from '../api/types.js';
+import { EXPIRY_SKEW_MS } from './expiry.js';
 
 export interface SessionReader {
   getSession(id: string): Promise<ConnectSession>;
-  authenticateSession(token: string): Promise<ConnectSession>;
+  authenticateSession(token: string, id?: string): Promise<ConnectSession>;
 }
 
 /** Statuses that can mean "this deployment has no GET /connect_sessions/{id}" (it is new in 2026). */
@@ -24,8 +25,6 @@ export class TokenRefusedError extends CliError {
   }
 }
 
-/** Our expiry is the 201's arrival + expires_in, a little after StackOne's own: allow for that. */
-export const EXPIRY_SKEW_MS = 30_000;
 
 /** Whether a refused token is explained by the session's (known) expiry. */
 export function refusedForExpiry(error: unknown, expiresAt: number | undefined, now: number): boolean {
@@ -68,7 +67,7 @@ export function sessionFetcher(
       }
     }
     try {
-      return await client.authenticateSession(token!);
+      return await client.authenticateSession(token!, id);
     } catch (error) {
       // The key passed (the GET got past auth to a 404/405/501): a 401 here is the token
       // refused, as an expired session's token is. Not an API-key problem (exit 4).

@@ -1,9 +1,11 @@
-import { UsageError } from '../errors.js';
+import type { Environment } from '../lib/env.js';
+import { isLoopbackHost } from '../lib/net.js';
+import { UsageError } from './errors.js';
 
 export const DEFAULT_BASE_URL = 'https://api.stackone.com';
 
 export type KeySource = 'flag' | 'env' | 'profile';
-export type BaseUrlSource = 'flag' | 'env' | 'profile' | 'default';
+export type BaseUrlSource = 'flag' | 'env' | 'profile' | 'default' | 'history';
 
 export interface Settings {
   profile: string;
@@ -24,27 +26,24 @@ export interface ProfileSource {
   get(name: string): { api_key?: string; base_url?: string } | undefined;
 }
 
-/** Set-but-empty counts as unset (cli-contract.md). */
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
+const nonEmpty = (value: string | undefined) => (value === '' ? undefined : value);
 
 /** Profile: flag > STACKONE_PROFILE > the stored default > "default". */
-export function resolveProfileName(flag: string | undefined, env: NodeJS.ProcessEnv, profiles: ProfileSource): string {
-  return nonEmpty(flag) ?? nonEmpty(env.STACKONE_PROFILE) ?? profiles.defaultProfile() ?? 'default';
+export function resolveProfileName(flag: string | undefined, env: Environment, profiles: ProfileSource): string {
+  return nonEmpty(flag) ?? env.profile ?? profiles.defaultProfile() ?? 'default';
 }
 
 /** Key: flag > STACKONE_API_KEY > profile. Base URL: flag > STACKONE_BASE_URL > profile > default. */
 export function resolveSettings(
   flags: { profile?: string; apiKey?: string; baseUrl?: string },
-  env: NodeJS.ProcessEnv,
+  env: Environment,
   profiles: ProfileSource,
 ): Settings {
   const profile = resolveProfileName(flags.profile, env, profiles);
   const stored = profiles.get(profile);
   const key: [string | undefined, KeySource][] = [
     [flags.apiKey, 'flag'],
-    [nonEmpty(env.STACKONE_API_KEY), 'env'],
+    [env.apiKey, 'env'],
     [nonEmpty(stored?.api_key), 'profile'],
   ];
   const foundKey = key.find(([value]) => value !== undefined);
@@ -52,7 +51,7 @@ export function resolveSettings(
 
   const urls: [string | undefined, BaseUrlSource][] = [
     [flags.baseUrl, 'flag'],
-    [nonEmpty(env.STACKONE_BASE_URL), 'env'],
+    [env.baseUrl, 'env'],
     [nonEmpty(stored?.base_url), 'profile'],
     [DEFAULT_BASE_URL, 'default'],
   ];
@@ -66,15 +65,9 @@ export function resolveSettings(
   };
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK.test(hostname) || hostname.toLowerCase().endsWith('.localhost');
-}
-
 /** https everywhere; plain http only to this machine (a key sent in clear text is a key given away). */
 export function validateBaseUrl(raw: string, source: BaseUrlSource): string {
-  const where = source === 'flag' ? '--base-url' : source === 'env' ? 'STACKONE_BASE_URL' : 'the profile\'s base URL';
+  const where = source === 'flag' ? '--base-url' : source === 'env' ? 'STACKONE_BASE_URL' : source === 'history' ? 'The session\'s base URL in the history' : 'the profile\'s base URL';
   let url: URL;
   try {
     url = new URL(raw);

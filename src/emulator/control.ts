@@ -21,7 +21,7 @@ import { InvalidFaultError } from './faults.js';
 import { emptyReply, errorReply, jsonReply, type Reply } from './http.js';
 import { EmulatorStateError, type Store } from './state.js';
 import type { Emulator, RecordedRequest } from './types.js';
-import { parseJson } from '../core/json.js';
+import { parseJson } from '../lib/json.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 

@@ -14,7 +14,7 @@ import { Store } from './state.js';
 import { Schedule } from './schedule.js';
 import { Timers } from './timers.js';
 import type { ConnectSessionView, Emulator, EmulatorOptions, RecordedRequest } from './types.js';
-import { parseJson } from '../core/json.js';
+import { parseJson } from '../lib/json.js';
 
 /** The URL clients should use: a wildcard listen address is reached through loopback. */
 function listeningUrl(host: string, port: number): string {

@@ -1,5 +1,6 @@
-import type { Runtime } from '../runtime.js';
-import { safeJson, sanitizeLine } from '../core/sanitize.js';
+import type { Runtime } from '../lib/runtime.js';
+import { safeJson, sanitizeLine } from '../lib/text.js';
+import type { Environment } from '../lib/env.js';
 import { colorLevel, createTheme, type Theme } from './theme.js';
 
 export type OutputMode = 'human' | 'json' | 'quiet';
@@ -15,17 +16,17 @@ export interface Result {
 /** stdout carries results; progress, warnings and errors go to stderr. */
 export class Output {
   readonly mode: OutputMode;
-  /** Colours for stdout and stderr: either may be a TTY while the other is piped. */
-  readonly out: Theme;
-  readonly err: Theme;
+  /** Colours for stdout and for stderr: either may be a TTY while the other is piped. */
+  readonly theme: Theme;
+  readonly errTheme: Theme;
   readonly #runtime: Runtime;
   readonly #verbose: boolean;
 
-  constructor(runtime: Runtime, options: { json: boolean; quiet: boolean; color: boolean; verbose: boolean }) {
+  constructor(runtime: Runtime, env: Environment, options: { json: boolean; quiet: boolean; color: boolean; verbose: boolean }) {
     this.#runtime = runtime;
     this.mode = options.json ? 'json' : options.quiet ? 'quiet' : 'human';
-    this.out = createTheme(colorLevel(runtime.stdout, runtime.env, options.color));
-    this.err = createTheme(colorLevel(runtime.stderr, runtime.env, options.color));
+    this.theme = createTheme(colorLevel(runtime.stdout, env, options.color));
+    this.errTheme = createTheme(colorLevel(runtime.stderr, env, options.color));
     this.#verbose = options.verbose;
   }
 
@@ -45,13 +46,18 @@ export class Output {
     if (this.mode !== 'quiet') this.#runtime.stderr.write(ensureNewline(text));
   }
 
+  /** Why a command ends non-zero, when no error says it: on stderr, --quiet or not. */
+  problem(text: string): void {
+    this.#runtime.stderr.write(`${this.errTheme.error(`${this.errTheme.symbols.error} ${text}`)}\n`);
+  }
+
   warn(text: string): void {
-    this.#runtime.stderr.write(`${this.err.warning(`${this.err.symbols.warning} ${text}`)}\n`);
+    this.#runtime.stderr.write(`${this.errTheme.warning(`${this.errTheme.symbols.warning} ${text}`)}\n`);
   }
 
   /** --verbose traces; callers never pass keys, tokens or links. */
   trace(text: string): void {
-    if (this.#verbose) this.#runtime.stderr.write(`${this.err.muted(text)}\n`);
+    if (this.#verbose) this.#runtime.stderr.write(`${this.errTheme.muted(text)}\n`);
   }
 
   get verbose(): boolean {

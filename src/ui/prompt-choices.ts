@@ -1,28 +1,34 @@
 import type { ConnectorMeta } from '../api/types.js';
-import type { CreateFlags } from '../core/create-body.js';
-import { parseWholeSeconds } from '../core/durations.js';
-import { sanitizeLine } from '../core/sanitize.js';
+import type { PartialBody } from '../core/create-body.js';
+import type { Choice } from '../lib/ask.js';
+import { formatDuration } from '../lib/durations.js';
+import { sanitizeLine } from '../lib/text.js';
+import type { Theme } from './theme.js';
 
 // What the onboarding prompts offer and summarise: plain data, so it is tested without a terminal.
 
-export interface Choice<V> {
-  value: V;
-  name: string;
-  description?: string;
-  /** Shown as the answer once chosen. */
-  short?: string;
-}
-
 /** The provider picker's "nothing chosen" value: the hub then lets the customer pick. */
 export const NO_PROVIDER = '';
+/** What a provider key looks like (bamboohr, google_workspace): anything else from the server is not offered. */
 const PROVIDER_KEY = /^[A-Za-z0-9][\w.-]*$/;
+
+/** How a category reads to a person; the key is what is sent. */
+const CATEGORY_LABELS: Record<string, string> = {
+  ats: 'ATS', hris: 'HRIS', 'hris-legacy': 'HRIS (legacy)', crm: 'CRM', iam: 'IAM', lms: 'LMS', stackone: 'StackOne',
+  marketing: 'Marketing', documents: 'Documents', ticketing: 'Ticketing', screening: 'Screening',
+  messaging: 'Messaging', accounting: 'Accounting', scheduling: 'Scheduling',
+};
+
+export function categoryLabel(category: string): string {
+  return CATEGORY_LABELS[category] ?? sanitizeLine(category);
+}
 
 /** Active connectors of the chosen categories (all when none), one entry per provider. */
 export function offeredConnectors(connectors: ConnectorMeta[], categories: readonly string[]): Map<string, { name: string; categories: string[] }> {
   const offered = new Map<string, { name: string; categories: string[] }>();
   for (const c of connectors) {
-    if (typeof c.provider !== 'string' || c.provider === '' || c.active === false) continue;
-    const category = typeof c.category === 'string' ? c.category : '';
+    if (typeof c.provider !== 'string' || !PROVIDER_KEY.test(c.provider) || c.active === false) continue;
+    const category = typeof c.category === 'string' ? sanitizeLine(c.category) : '';
     if (categories.length > 0 && !categories.includes(category)) continue;
     const entry = offered.get(c.provider) ?? { name: sanitizeLine(c.provider_name ?? c.provider), categories: [] };
     if (category && !entry.categories.includes(category)) entry.categories.push(category);
@@ -61,30 +67,31 @@ export function providerChoices(connectors: ConnectorMeta[], categories: readonl
 
 function providerChoice(key: string, entry: { name: string; categories: string[] }): Choice<string> {
   const label = entry.name === key ? key : `${entry.name} (${key})`;
-  const cats = entry.categories.length > 0 ? ` · ${entry.categories.join(', ')}` : '';
+  const cats = entry.categories.length > 0 ? ` · ${entry.categories.map(categoryLabel).join(', ')}` : '';
   return { value: key, name: `${label}${cats}`, short: key };
 }
 
-/** What is about to be sent, one row a value, for the confirmation. */
-export function sessionSummary(flags: CreateFlags): string {
-  const seconds = flags.expiresIn === undefined ? undefined : parseWholeSeconds(flags.expiresIn);
+/** What is about to be sent, one row a value, for the confirmation: labels muted, values plain. */
+export function sessionSummary(body: PartialBody, theme?: Theme): string {
+  const metadata = body.metadata && JSON.stringify(body.metadata);
   const rows: [string, string | undefined][] = [
-    ['Customer', `${flags.originOwnerName ?? ''} (${flags.originOwnerId ?? ''})`],
-    ['Categories', flags.categories?.join(', ') ?? 'any'],
-    ['Provider', flags.provider ?? 'none: the customer chooses'],
-    ['Type', flags.type ?? 'production (API default)'],
-    ['Expires', seconds === undefined ? 'after 30m (API default)' : `after ${flags.expiresIn!.trim()}${String(seconds) === flags.expiresIn!.trim() ? ' s' : ` (${seconds} s)`}`],
-    ['Label', flags.label],
-    ['Username', flags.originUsername],
-    ['Account', flags.accountId && `${flags.accountId} (edit mode)`],
-    ['Metadata', flags.metadata && (flags.metadata.length > 60 ? `${flags.metadata.slice(0, 57)}...` : flags.metadata)],
-    ['Multiple', flags.multiple ? 'yes' : undefined],
-    ['Integration', flags.integrationId],
-    ['Conn. profile', flags.connectorProfileId],
-    ['Version', flags.providerVersion && `${flags.providerVersion} (deprecated)`],
+    ['Customer', `${body.origin_owner_name ?? ''} (${body.origin_owner_id ?? ''})`],
+    ['Categories', body.categories?.map(categoryLabel).join(', ') ?? 'any'],
+    ['Provider', body.provider ?? 'none: the customer chooses'],
+    ['Type', body.type ?? 'production (API default)'],
+    ['Expires', body.expires_in === undefined ? 'after 30m (API default)' : `after ${formatDuration(body.expires_in * 1000)}${body.expires_in < 60 ? '' : ` (${body.expires_in} s)`}`],
+    ['Label', body.label],
+    ['Username', body.origin_username],
+    ['Account', body.account_id && `${body.account_id} (edit mode)`],
+    ['Metadata', metadata && (metadata.length > 60 ? `${metadata.slice(0, 57)}...` : metadata)],
+    ['Multiple', body.multiple ? 'yes' : undefined],
+    ['Integration', body.integration_id],
+    ['Conn. profile', body.connector_profile_id],
+    ['Version', body.provider_version && `${body.provider_version} (deprecated)`],
   ];
+  const muted = theme?.muted ?? ((t: string) => t);
   const lines = rows
     .filter((row): row is [string, string] => typeof row[1] === 'string' && row[1] !== '')
-    .map(([label, value]) => `  ${label.padEnd(14)}${sanitizeLine(value)}`);
+    .map(([label, value]) => `  ${muted(label.padEnd(14))}${sanitizeLine(value)}`);
   return ['', 'About to create a connect session:', ...lines, ''].join('\n');
 }

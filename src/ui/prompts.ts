@@ -1,24 +1,15 @@
 import { checkbox, confirm, input, password, search, select } from '@inquirer/prompts';
-import { CancelledError, UsageError } from '../errors.js';
-import type { Runtime } from '../runtime.js';
 import { CATEGORIES, SESSION_TYPES, type ConnectorMeta } from '../api/types.js';
-import { parseCategories, parseExpiresIn, type CreateFlags } from '../core/create-body.js';
-import { sanitizeLine } from '../core/sanitize.js';
-import { NO_PROVIDER, providerChoices, sessionSummary, type Choice } from './prompt-choices.js';
+import { DEFAULT_EXPIRES_IN, type PartialBody } from '../core/create-body.js';
+import { parseExpiresIn } from '../core/durations.js';
+import { CancelledError, DeclinedError, UsageError } from '../core/errors.js';
+import type { Ask, Choice } from '../lib/ask.js';
+import type { Runtime } from '../lib/runtime.js';
+import { sanitizeLine } from '../lib/text.js';
+import { categoryLabel, NO_PROVIDER, providerChoices, sessionSummary } from './prompt-choices.js';
+import type { Theme } from './theme.js';
 
-/**
- * The questions the onboarding flow asks, as plain functions: @inquirer/prompts in the CLI
- * (inquirerAsk), scripted fakes or @inquirer/testing's screen in tests.
- */
-export interface Ask {
-  text(config: { message: string; default?: string; validate?: (value: string) => true | string }): Promise<string>;
-  checkbox<V>(config: { message: string; choices: Choice<V>[] }): Promise<V[]>;
-  select<V>(config: { message: string; choices: Choice<V>[]; default?: V }): Promise<V>;
-  search<V>(config: { message: string; source: (term: string | undefined) => Choice<V>[] }): Promise<V>;
-  confirm(config: { message: string; default?: boolean }): Promise<boolean>;
-  /** Hidden input: nothing echoes, not even the length. */
-  password(config: { message: string; validate?: (value: string) => true | string }): Promise<string>;
-}
+export type { Ask };
 
 /** Where the prompts read and draw, and the signal (SIGTERM) that closes them. */
 export interface PromptContext {
@@ -29,23 +20,22 @@ export interface PromptContext {
 
 export interface SessionPromptDeps {
   ask: Ask;
-  listConnectors(): Promise<ConnectorMeta[]>;
+  /** The provider list, loaded before the first question (loadCatalogue); none when the provider is given. */
+  catalogue?: Catalogue;
   /** Dialogue lines that are not questions (the summary): stderr, so stdout keeps only results. */
   note(text: string): void;
   warn(text: string): void;
-  /** How long the provider list may take before free text is offered instead. */
-  catalogueTimeoutMs?: number;
-  /** The runtime's timer (the catalogue's time limit). */
-  timer: Runtime['timer'];
+  /** Colours of the summary (stderr's). */
+  theme?: Theme;
 }
 
-const CUSTOM = '\u0000custom';
-const EXPIRY_CHOICES: Choice<string>[] = [
-  { value: '30m', name: '30 minutes (API default)' },
-  { value: '1h', name: '1 hour' },
-  { value: '24h', name: '24 hours' },
-  { value: '7d', name: '7 days' },
-  { value: CUSTOM, name: 'custom…', description: 'seconds (3600) or a duration: 90s, 30m, 12h, 7d' },
+const CUSTOM = -1;
+const EXPIRY_CHOICES: Choice<number>[] = [
+  { value: DEFAULT_EXPIRES_IN, name: '30 minutes (API default)' },
+  { value: 3600, name: '1 hour' },
+  { value: 86_400, name: '24 hours' },
+  { value: 604_800, name: '7 days' },
+  { value: CUSTOM, name: 'custom…', description: 'seconds (3600) or a duration: 90s, 30m, 12h, 7d, 1h30m' },
 ];
 
 /** Ctrl-C (or SIGTERM) at a question; whoever asked says what that left undone. */
@@ -88,23 +78,29 @@ async function dialogue<T>(cancelled: string, run: () => Promise<T>): Promise<T>
   }
 }
 
-type Catalogue = { ok: true; connectors: ConnectorMeta[] } | { ok: false; reason: string; cancelled?: boolean };
+export type Catalogue = { ok: true; connectors: ConnectorMeta[] } | { ok: false; reason: string };
 
-/** Never rejects: a catalogue that cannot be read only means free text for the provider. */
-function loadCatalogue(deps: SessionPromptDeps): Promise<Catalogue> {
-  const limit = deps.catalogueTimeoutMs ?? 8000;
-  const answer = Promise.resolve().then(() => deps.listConnectors()).then(
+/**
+ * The provider list for the picker, within a time limit. A catalogue that cannot be read only
+ * means free text for the provider; what says the key or the address is wrong is thrown.
+ */
+export async function loadCatalogue(
+  listConnectors: () => Promise<ConnectorMeta[]>,
+  timer: Runtime['timer'],
+  fatal: (error: unknown) => boolean,
+  limitMs = 8000,
+): Promise<Catalogue> {
+  const answer = Promise.resolve().then(listConnectors).then(
     (connectors): Catalogue => ({ ok: true, connectors }),
-    // "Listing connectors failed: 500 ..." -> "500 ...": the line already says what failed.
-    (error: unknown): Catalogue => ({
-      ok: false,
-      reason: sanitizeLine((error as Error).message ?? error).replace(/^[^:]* failed: /, ''),
-      cancelled: error instanceof CancelledError, // Ctrl-C while the list was loading
-    }),
+    (error: unknown): Catalogue => {
+      if (fatal(error)) throw error;
+      // "Listing connectors failed: 500 ..." -> "500 ...": the line already says what failed.
+      return { ok: false, reason: sanitizeLine((error as Error).message ?? error).replace(/^[^:]* failed: /, '') };
+    },
   );
   let cancel = () => {};
   const late = new Promise<Catalogue>((resolve) => {
-    cancel = deps.timer(limit, () => resolve({ ok: false, reason: `no answer within ${Math.round(limit / 1000)}s` }));
+    cancel = timer(limitMs, () => resolve({ ok: false, reason: `no answer within ${Math.round(limitMs / 1000)}s` }));
   });
   return Promise.race([answer, late]).finally(() => cancel());
 }
@@ -115,86 +111,79 @@ const required = (what: string) => (value: string) => {
   return true;
 };
 
-function validDuration(value: string): true | string {
+function validExpiry(value: string): true | string {
   try {
     parseExpiresIn(value);
     return true;
   } catch (error) {
-    if (error instanceof UsageError) return `Not a positive whole number of seconds. ${error.suggestion ?? ''}`.trim();
+    if (error instanceof UsageError) return `${error.message.replace(/^Invalid value "[^"]*" for --expires-in: it/, 'It')} ${error.suggestion ?? ''}`.trim();
     throw error;
   }
 }
 
 /**
- * Asks for what the flags left out, shows a summary and asks to confirm it (cli-contract.md,
+ * Asks for what the flags left out, shows a summary and asks to confirm it (docs/contract.md,
  * "Interactive mode"). Values given as flags are never asked again. What is picked is sent;
  * "none" (categories, provider) and an empty label are left out of the body.
  */
-export function promptSessionInput(flags: CreateFlags, deps: SessionPromptDeps): Promise<CreateFlags> {
-  return dialogue('Cancelled; nothing was created.', () => askSessionInput(flags, deps));
+export function promptSessionInput(given: PartialBody, deps: SessionPromptDeps): Promise<PartialBody> {
+  return dialogue('Cancelled; nothing was created.', () => askSessionInput(given, deps));
 }
 
-async function askSessionInput(flags: CreateFlags, deps: SessionPromptDeps): Promise<CreateFlags> {
+async function askSessionInput(given: PartialBody, deps: SessionPromptDeps): Promise<PartialBody> {
   const { ask: q } = deps;
-  const result: CreateFlags = { ...flags };
-  // Fetched while the first questions are answered, so the list is there when it is needed.
-  let loaded = false;
-  const catalogue = flags.provider === undefined ? loadCatalogue(deps).finally(() => (loaded = true)) : undefined;
-
-  if (!result.originOwnerId?.trim()) {
-    result.originOwnerId = (await q.text({ message: 'Customer id (origin owner id):', validate: required('The customer id') })).trim();
+  const body: PartialBody = { ...given };
+  if (body.origin_owner_id === undefined) {
+    body.origin_owner_id = (await q.text({ message: 'Customer id (origin owner id):', validate: required('The customer id') })).trim();
   }
-  if (!result.originOwnerName?.trim()) {
-    result.originOwnerName = (await q.text({ message: 'Customer name (origin owner name):', validate: required('The customer name') })).trim();
+  if (body.origin_owner_name === undefined) {
+    body.origin_owner_name = (await q.text({ message: 'Customer name (origin owner name):', validate: required('The customer name') })).trim();
   }
-  if (result.categories === undefined) {
+  if (body.categories === undefined) {
     const chosen = await q.checkbox({
       message: 'Categories the customer may connect (none: all):',
-      choices: CATEGORIES.map((c) => ({ value: c, name: c })),
+      choices: CATEGORIES.map((c) => ({ value: c, name: categoryLabel(c) })),
     });
-    if (chosen.length > 0) result.categories = chosen;
+    if (chosen.length > 0) body.categories = chosen;
   }
-  if (catalogue) {
-    const categories = result.categories ? parseCategories(result.categories) : [];
-    if (!loaded) deps.note('Loading the provider list (Ctrl-C to stop)…');
-    const list = await catalogue;
+  if (body.provider === undefined && deps.catalogue) {
+    const list = deps.catalogue;
     let provider: string;
     if (list.ok) {
       provider = await q.search({
         message: 'Provider (type to filter):',
-        source: (term) => providerChoices(list.connectors, categories, term),
+        source: (term) => providerChoices(list.connectors, body.categories ?? [], term),
       });
     } else {
-      if (list.cancelled) throw new CancelledError('Cancelled; nothing was created.');
       deps.warn(`Could not load the provider list (${list.reason}); type the provider key instead.`);
-      provider = (await q.text({ message: 'Provider key, e.g. bamboohr (empty: let the customer choose):' })).trim();
+      provider = (await q.text({ message: 'Provider key, e.g. bamboohr (empty: let the customer choose):' })).trim().toLowerCase();
     }
-    if (provider !== NO_PROVIDER) result.provider = provider;
+    if (provider !== NO_PROVIDER) body.provider = provider;
   }
-  if (result.type === undefined) {
-    result.type = await q.select({
+  if (body.type === undefined) {
+    body.type = await q.select({
       message: 'Type:',
       choices: SESSION_TYPES.map((t) => ({ value: t, name: t === 'production' ? 'production (API default)' : t })),
       default: 'production',
     });
   }
-  if (result.expiresIn === undefined) {
-    const picked = await q.select({ message: 'The link expires after:', choices: EXPIRY_CHOICES, default: '30m' });
-    result.expiresIn = picked === CUSTOM
-      ? (await q.text({ message: 'Expires after (seconds, or 90s, 30m, 12h, 7d):', validate: validDuration })).trim()
+  if (body.expires_in === undefined) {
+    const picked = await q.select({ message: 'The link expires after:', choices: EXPIRY_CHOICES, default: DEFAULT_EXPIRES_IN });
+    body.expires_in = picked === CUSTOM
+      ? parseExpiresIn((await q.text({ message: 'Expires after (seconds, or 90s, 30m, 12h, 7d, 1h30m):', validate: validExpiry })).trim()).seconds
       : picked;
   }
-  if (result.label === undefined) {
+  if (body.label === undefined) {
     const label = (await q.text({ message: 'Label for the linked account (optional):' })).trim();
-    if (label !== '') result.label = label;
+    if (label !== '') body.label = label;
   }
 
-  deps.note(sessionSummary(result));
+  deps.note(sessionSummary(body, deps.theme));
   if (!(await q.confirm({ message: 'Create this connect session?', default: true }))) {
-    // Declining is the user stopping at a prompt, like Ctrl-C there: exit 130, and nothing sent.
-    throw new CancelledError('Not created: the summary was declined. Nothing was sent.', 'Run the command again to start over.');
+    // Not an interruption: the person answered, and the answer was no.
+    throw new DeclinedError();
   }
-  return result;
+  return body;
 }
 
 /** Hidden input: the key never echoes, not even as its length. */

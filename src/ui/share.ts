@@ -1,4 +1,7 @@
-import type { Runtime } from '../runtime.js';
+import type { Environment } from '../lib/env.js';
+import { isLoopbackHost } from '../lib/net.js';
+import type { Runtime } from '../lib/runtime.js';
+import { sanitizeLine } from '../lib/text.js';
 import type { Output } from './output.js';
 
 export interface ShareFlags {
@@ -8,10 +11,27 @@ export interface ShareFlags {
 }
 
 /** Why a browser cannot be opened here, if it cannot: over SSH, or on Linux without a display. */
-export function browserUnavailable(env: NodeJS.ProcessEnv, platform = process.platform): string | undefined {
-  if (env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT) return 'this is an SSH session';
-  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'there is no display';
+export function browserUnavailable(env: Environment, platform = process.platform): string | undefined {
+  if (env.ssh) return 'this is an SSH session';
+  if (platform === 'linux' && !env.display) return 'there is no display';
   return undefined;
+}
+
+/**
+ * Why the server's link is not one to hand to the OS opener, if it is not: only https (and http
+ * to this machine, the emulator) is a web page; `file:`, a bare path or `smb:` would open or run
+ * whatever the server named.
+ */
+export function unopenableLink(link: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return 'it is not a URL';
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+  return `it is not an https:// link (${sanitizeLine(url.protocol)})`;
 }
 
 /** Light modules around the code: scanners need a margin, and a dark terminal gives none. */
@@ -51,7 +71,7 @@ export async function renderQr(url: string, columns: number | undefined): Promis
  * --open / --copy / --qr: conveniences for a person at a terminal. Best effort: each failure is a
  * warning, never an error, and the link has already been printed.
  */
-export async function shareLink(url: string, flags: ShareFlags, out: Output, runtime: Runtime): Promise<void> {
+export async function shareLink(url: string, flags: ShareFlags, out: Output, runtime: Runtime, env: Environment): Promise<void> {
   if (!flags.open && !flags.copy && !flags.qr) return;
   if (!runtime.stdout.isTTY && !runtime.stderr.isTTY) {
     out.warn('--open, --copy and --qr work only in a terminal; the link is printed above.');
@@ -71,20 +91,20 @@ export async function shareLink(url: string, flags: ShareFlags, out: Output, run
     try {
       const { default: clipboard } = await import('clipboardy');
       await clipboard.write(url);
-      out.info(`${out.err.symbols.success} Link copied to the clipboard.`);
+      out.info(`${out.errTheme.symbols.success} Link copied to the clipboard.`);
     } catch {
       out.warn('Could not copy the link: no clipboard is available here (on Linux it needs a display, or wl-copy/xsel).');
     }
   }
   if (flags.open) {
-    const reason = browserUnavailable(runtime.env);
+    const reason = unopenableLink(url) ?? browserUnavailable(env);
     if (reason) {
       out.warn(`Not opening a browser: ${reason}. Send the link above instead.`);
     } else {
       try {
         const { default: open } = await import('open');
         await open(url, { wait: false });
-        out.info(`${out.err.symbols.success} Opened the link in the browser.`);
+        out.info(`${out.errTheme.symbols.success} Opened the link in the browser.`);
       } catch (error) {
         out.warn(`Could not open a browser: ${(error as Error).message}`);
       }

@@ -1,17 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { colorLevel } from './color-level.js';
 
-/** Whether a stream gets colour: --no-color and NO_COLOR win, then FORCE_COLOR, then "is it a TTY". */
-export function colorLevel(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, colorFlag: boolean): 0 | 1 | 2 | 3 {
-  if (!colorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return 0;
-  const force = env.FORCE_COLOR;
-  if (force !== undefined && force !== '') {
-    if (force === '0' || force === 'false') return 0;
-    const level = Number(force);
-    return level >= 1 && level <= 3 ? (level as 1 | 2 | 3) : 1;
-  }
-  if (!stream.isTTY || env.TERM === 'dumb') return 0;
-  return env.COLORTERM === 'truecolor' ? 3 : 2;
-}
+export { colorLevel };
 
 /** Every colour choice in one place. */
 export interface Theme {

@@ -112,7 +112,7 @@ describe('the hub page in Chromium', () => {
     await hub.getByTestId('fail').click();
     await resultOf(hub, 'error');
     expect(await hub.getByTestId('result').innerText()).toContain('access_denied');
-    await wait.waitFor('stderr', /Connection attempt error: access_denied: The user denied access\. The customer can try again; still waiting\./);
+    await wait.waitFor('stderr', /The connection attempt failed: access_denied \(The user denied access\)\. The customer can try again; still waiting\./);
 
     await hub.getByTestId('try-again').click();
     expect(await hub.getByTestId('last-attempt').getAttribute('data-status')).toBe('error');
@@ -144,7 +144,7 @@ describe('the hub page in Chromium', () => {
     const result = await poll.exited;
     expect(result.code).toBe(3);
     expect(JSON.parse(result.stdout)).toMatchObject({ session_id: id, status: 'cancelled', account_secure_id: null });
-    expect(result.stderr).toContain('Connection attempt cancelled');
+    expect(result.stderr).toContain('The customer cancelled the connection to greenhouse');
     expect(await accountsOf('initech')).toEqual([]);
   });
 

@@ -69,7 +69,7 @@ describe('stackone-connect emulator', () => {
     expect(await reachable(external, run.port)).toBe(true);
     // clients are still pointed at loopback, which the CLI accepts over plain http
     expect(run.env['STACKONE_BASE_URL']).toBe(`http://127.0.0.1:${run.port}`);
-    expect(await stop(run)).toMatch(/^warning: listening on 0\.0\.0\.0, which is not a loopback address/m);
+    expect(await stop(run)).toMatch(/^! Listening on 0\.0\.0\.0, which is not a loopback address/m);
   });
 
   it('--auto-complete with --auto-outcome fail ends `session create --wait --fail-fast` with 3, nobody clicking', async () => {

@@ -7,7 +7,7 @@ import { createSession, requestsTo } from '../helpers/e2e.js';
  * The fault suite: scripted faults and the emulator's fault options, and the CLI must wait
  * through all of them. In-process on one fake clock, so backoff and Retry-After cost no time.
  */
-const RETRY_LINE = /Could not read the session: .* Retrying in [\d.]+m?s \(failure \d+\)\./g;
+const RETRY_LINE = /^! .*\. Retrying in [\d.]+m?s \(failure \d+\)\.$/gm;
 
 const h = useHarness();
 

@@ -332,12 +332,12 @@ describe('version, help and unknown input', () => {
   });
 
   test.each([
-    ['an unknown command', ['sessions'], /unknown command 'sessions'/],
-    ['an unknown subcommand', ['session', 'delete'], /unknown command 'delete'/],
-    ['an unknown flag', ['session', 'create', ...OWNER, '--owner', 'x'], /unknown option '--owner'/],
-    ['an unknown global flag', ['--colour', 'session', 'list'], /unknown option '--colour'/],
+    ['an unknown command', ['sessions'], /Unknown command 'sessions'\./],
+    ['an unknown subcommand', ['session', 'delete'], /Unknown command 'delete'\./],
+    ['an unknown flag', ['session', 'create', ...OWNER, '--owner', 'x'], /Unknown option '--owner'\./],
+    ['an unknown global flag', ['--colour', 'session', 'list'], /Unknown option '--colour'\./],
     ['a flag without its value', ['session', 'create', '--origin-owner-id'], /argument missing/],
-    ['a surplus argument', ['session', 'status', '1', '2'], /too many arguments/],
+    ['a surplus argument', ['session', 'status', '1', '2'], /Too many arguments/],
   ])('%s exits 2 and sends nothing', async (_what, args, message) => {
     const result = await h.cli(args);
     expect(result.code, result.stderr).toBe(2);

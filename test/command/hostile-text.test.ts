@@ -40,7 +40,7 @@ beforeAll(async () => {
       return { status: 201, body: { ...session, token: 'tok', auth_link_url: `https://hub.example/connect?token=${evil('t')}`, latest_connection_attempt: null } };
     }
     if (path === '/connect_sessions/77') return { status: 200, body: session };
-    if (path === '/connect_sessions/78') return { status: 200, body: { ...session, latest_connection_attempt: { ...session.latest_connection_attempt, status: 'authenticated', account_secure_id: evil('acc') } } };
+    if (path === '/connect_sessions/78') return { status: 200, body: { ...session, id: 78, latest_connection_attempt: { ...session.latest_connection_attempt, status: 'authenticated', account_secure_id: evil('acc') } } };
     return { status: 400, body: { statusCode: 400, message: evil('Bad things') } };
   });
 });

@@ -475,7 +475,7 @@ describe('session create: retries never create two sessions', () => {
       ]);
       late = await starting;
       expect(result.code, result.stderr).toBe(0);
-      expect(linesMatching(result.stderr, /Create request connection refused; sending it again/)).toHaveLength(1);
+      expect(linesMatching(result.stderr, /Create request not sent \(Could not reach 127\.0\.0\.1:\d+: connection refused\); sending it again/)).toHaveLength(1);
       expect(requestsTo(late!.requests, 'POST', '/connect_sessions')).toHaveLength(1);
     });
   });

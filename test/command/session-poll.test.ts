@@ -90,13 +90,13 @@ describe('session poll: attempt states', () => {
       // The first reading sees no attempt: the customer has not opened the link.
       { when: () => (seen = readings()) >= 1, then: () => h.emulator.startAttempt(id, { provider: 'bamboohr' }) },
       { when: (err) => /The customer is connecting/.test(err), then: () => h.emulator.fail(id, { code: 'invalid_grant', description: 'Bad credentials' }) },
-      { when: (err) => /Connection attempt error: invalid_grant: Bad credentials/.test(err), then: () => h.emulator.cancel(id) },
-      { when: (err) => /Connection attempt cancelled/.test(err), then: () => h.emulator.connect(id) },
+      { when: (err) => /The connection attempt failed: invalid_grant \(Bad credentials\)/.test(err), then: () => h.emulator.cancel(id) },
+      { when: (err) => /The customer cancelled the connection attempt/.test(err), then: () => h.emulator.connect(id) },
     ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.fired).toBe(4);
     expect(seen).toBeGreaterThanOrEqual(1);
-    const order = ['The customer is connecting', 'Connection attempt error: invalid_grant: Bad credentials', 'Connection attempt cancelled']
+    const order = ['The customer is connecting', 'The connection attempt failed: invalid_grant (Bad credentials)', 'The customer cancelled the connection attempt']
       .map((text) => result.stderr.indexOf(text));
     expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
     expect(linesMatching(result.stderr, /still waiting/)).toHaveLength(2);
@@ -134,7 +134,7 @@ describe('session poll: attempt states', () => {
     expect(result.code, result.stderr).toBe(8);
     expect(oneJsonLine<SessionResult>(result.stdout).status).toBe('error');
     expect(gets(id).length).toBeGreaterThan(1);
-    expect(linesMatching(result.stderr, /Connection attempt error/)).toHaveLength(1);
+    expect(linesMatching(result.stderr, /The connection attempt failed: access_denied/)).toHaveLength(1);
   });
 
   test('--timeout while pending exits 8, with status pending in the JSON', async () => {
@@ -248,7 +248,7 @@ describe('session poll: failures on the way', () => {
     expect(reads.map((r) => r.status)).toEqual([429, 200]);
     // Retry-After: 1 s, not the 100 ms interval.
     expect(reads[1]!.at - reads[0]!.at).toBe(1000);
-    expect(linesMatching(result.stderr, /Could not read the session/)).toHaveLength(1);
+    expect(linesMatching(result.stderr, /^! Reading the session failed: 429 Too Many Requests.*\. Retrying in 1s \(failure 1\)\.$/)).toHaveLength(1);
   });
 
   test.each<[string, Fault]>([
@@ -266,7 +266,7 @@ describe('session poll: failures on the way', () => {
     const result = await poll([String(id), '--interval', '100ms', '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(gets(id)).toHaveLength(3);
-    expect(linesMatching(result.stderr, /Could not read the session/)).toHaveLength(2);
+    expect(linesMatching(result.stderr, /^! .*\. Retrying in .* \(failure \d\)\.$/)).toHaveLength(2);
     expect(linesMatching(result.stderr, /Reading the session again after 2 failed tries/)).toHaveLength(1);
     expect(oneJsonLine<SessionResult>(result.stdout).status).toBe('authenticated');
   });
@@ -332,10 +332,14 @@ describe('session poll: deployments without GET /connect_sessions/{id}', () => {
     legacy.clearRequests();
     const result = await poll([String(created.id), '--interval', '100ms', '--json'], { env: env() });
     expect(result.code, result.stderr).toBe(0);
+    const json = oneJsonLine<SessionResult>(result.stdout);
     expect(legacy.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /connect_sessions/${created.id}`,
       'POST /connect_sessions/authenticate',
+      // The customer picked the provider in the hub: the linked account says which.
+      `GET /accounts/${json.account_secure_id}`,
     ]);
+    expect(json.provider).toBe('BambooHR');
     expect(legacy.requests[0]!.status).toBe(404);
     expect(authenticates()[0]!.body).toStrictEqual({ token: created.token });
     expect(result.stderr).toMatch(/polling with the session token instead/);

@@ -51,7 +51,7 @@ describe('session status: one request, the exit code says the state', () => {
     const result = await status([String(id)]);
     expect(result.code, result.stderr).toBe(3);
     expectOneRead(id);
-    expect(result.stdout).toMatch(/error: access_denied: The user denied access/);
+    expect(result.stdout).toMatch(/^✗ The connection attempt failed: access_denied \(The user denied access\)\.$/m);
   });
 
   test('a cancelled attempt exits 3', async () => {
@@ -102,7 +102,7 @@ describe('session status: one request, the exit code says the state', () => {
   test('no id at all exits 2 and sends nothing', async () => {
     const result = await status([]);
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(/missing required argument/);
+    expect(result.stderr).toMatch(/Missing required argument 'id'\./);
     expect(h.emulator.requests).toHaveLength(0);
   });
 

@@ -69,7 +69,9 @@ describe('responses are read tolerantly', () => {
   test.each([
     ['token', { ...CREATED_UNKNOWN, token: undefined }],
     ['auth_link_url', { ...CREATED_UNKNOWN, auth_link_url: '' }],
-    ['id', { ...CREATED_UNKNOWN, id: undefined }],
+    ['a numeric id', { ...CREATED_UNKNOWN, id: undefined }],
+    ['a numeric id', { ...CREATED_UNKNOWN, id: '901' }],
+    ['a numeric id', { ...CREATED_UNKNOWN, id: 9007199254740993 }],
   ])('create: an answer without %s is an error (exit 1) that says what was missing', async (field, answer) => {
     createAnswer = answer;
     const result = await cli(['session', 'create', ...OWNER]);

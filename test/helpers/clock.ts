@@ -1,4 +1,4 @@
-import { CancelledError } from '../../src/errors.js';
+import { Interrupted } from '../../src/lib/sleep.js';
 
 /** 2026-11-28T12:00:00Z: every fake clock starts here, so printed times are the same on every run. */
 export const EPOCH = Date.parse('2026-11-28T12:00:00Z');
@@ -45,13 +45,13 @@ export class FakeClock {
 
   /** The runtime's sleep: time jumps by `ms`, then the sleeper resumes on the next turn of the event loop. */
   readonly sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
-    if (signal?.aborted) return Promise.reject(new CancelledError());
+    if (signal?.aborted) return Promise.reject(new Interrupted(signal.reason));
     this.onSleep?.(ms, this.#now);
     this.advance(ms);
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         clearImmediate(turn);
-        reject(new CancelledError());
+        reject(new Interrupted(signal?.reason));
       };
       const turn = setImmediate(() => {
         signal?.removeEventListener('abort', onAbort);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { FakeClock } from './clock.js';
 import { drive, type Step } from './e2e.js';
-import { runInProcess, type InProcessOptions, type InProcessResult } from './in-process.js';
+import { runInProcess, type InProcessOptions, type InProcessResult, type Running } from './in-process.js';
 import { cleanEnv, killRunningClis, startCli, tempConfigDir, type CliOptions, type CliResult, type RunningCli } from './process.js';
 
 export const TEST_KEY = 'v1.eu1.test_key_0123456789abcdef';
@@ -43,6 +43,7 @@ export interface HarnessOptions extends EmulatorOptions {
 export function useHarness(options: HarnessOptions = {}): Harness {
   const { process: asProcess = false, ...emulatorOptions } = options;
   const clock = new FakeClock();
+  const active = new Set<{ kill: () => void; done: Promise<unknown> }>();
   let emulator: Emulator | undefined;
   let config: { dir: string; cleanup: () => void } | undefined;
   const harness: Harness = {
@@ -72,7 +73,20 @@ export function useHarness(options: HarnessOptions = {}): Harness {
           onStderr: onStderr && ((text, child) => onStderr(text, { stdout: '', stderr: '', kill: (s) => void child.kill(s) })),
         }).exited;
       }
-      return runInProcess(args, { clock, ...runOptions, env: cleanEnv(env) });
+      let handle: Running | undefined;
+      const done = runInProcess(args, {
+        clock,
+        ...runOptions,
+        env: cleanEnv(env),
+        onStart: (r) => {
+          handle = r;
+          runOptions.onStart?.(r);
+        },
+      });
+      // A run a failed test left waiting must not go on reading (and moving the clock) in the next test.
+      const entry = { kill: () => handle?.kill('SIGKILL'), done: done.catch(() => undefined) };
+      active.add(entry);
+      return done.finally(() => active.delete(entry));
     },
     spawn(args, cliOptions = {}) {
       return startCli(args, { ...cliOptions, env: harness.env(cliOptions.env) });
@@ -87,8 +101,10 @@ export function useHarness(options: HarnessOptions = {}): Harness {
   beforeAll(async () => {
     emulator = await startEmulator({ apiKey: TEST_KEY, ...(asProcess ? {} : { now: clock.now }), ...emulatorOptions });
   });
-  afterEach(() => {
+  afterEach(async () => {
     killRunningClis();
+    for (const run of active) run.kill();
+    await Promise.all([...active].map((run) => run.done));
     clock.onSleep = undefined;
     emulator?.clearRequests();
     emulator?.clearFaults();

@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import { run } from '../../src/run.js';
-import type { Runtime } from '../../src/runtime.js';
+import type { Runtime } from '../../src/lib/runtime.js';
 import type { Ask } from '../../src/ui/prompts.js';
 import { scriptedAsk, type AskStep, type ScriptedAsk } from './ask.js';
 import { FakeClock } from './clock.js';

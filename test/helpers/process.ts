@@ -34,7 +34,8 @@ export interface CliOptions {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(STACKONE_|CI$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|VITEST|NODE_OPTIONS$)/i.test(key)) continue;
+    // npm_* too: under `npx` or `npm exec` the CLI shows its hints as `npx stackone-connect ...`.
+    if (/^(STACKONE_|CI$|NO_COLOR$|FORCE_COLOR$|HTTPS?_PROXY$|NO_PROXY$|VITEST|NODE_OPTIONS$|npm_)/i.test(key)) continue;
     env[key] = value;
   }
   env.FORCE_COLOR = '0';

@@ -26,13 +26,14 @@ describe('signals', () => {
     expect(end.stderr).toContain(`Resume with: stackone-connect session poll ${id}`);
   });
 
-  test('SIGTERM while waiting ends the wait the same way, without a stack trace', async () => {
+  test.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s while waiting ends the wait the same way, with 128 + its number, without a stack trace', async (signal, code) => {
     const { id } = await createSession(h);
     const poll = await waiting(id);
-    poll.kill('SIGTERM');
+    poll.kill(signal);
     const end = await poll.exited;
-    expect(end.code).toBe(130);
-    expect(end.stderr).toContain('stays open');
+    expect(end.code).toBe(code);
+    expect(end.signal).toBeNull();
+    expect(end.stderr).toContain(`Stopped waiting. Session ${id} stays open`);
     expect(end.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -113,6 +113,6 @@ describe('completion scripts', () => {
     expect(result.stderr).toContain('Use one of: bash, zsh, fish.');
     const missing = await runCli(['completion']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("missing required argument 'shell'");
+    expect(missing.stderr).toContain("✗ Missing required argument 'shell'.");
   });
 });

@@ -29,10 +29,10 @@ describe('interactive session create (support staff onboarding a customer)', () 
     t.press('down'); // ats -> hris
     t.press('space');
     t.press('enter');
-    await t.waitFor('✔ Categories the customer may connect (none: all): hris');
+    await t.waitFor('✔ Categories the customer may connect (none: all): HRIS');
     await t.waitFor('❯ none: let the customer choose');
     t.write('bamb');
-    await t.answer('❯ BambooHR (bamboohr) · hris');
+    await t.answer('❯ BambooHR (bamboohr) · HRIS');
     await t.waitFor('✔ Provider (type to filter): bamboohr');
     await t.waitFor('? Type:');
     t.press('down');
@@ -52,9 +52,9 @@ describe('interactive session create (support staff onboarding a customer)', () 
     await t.waitFor(`stackone-connect session poll ${id}`);
     await t.waitFor('Waiting for the customer to open the link');
     h.emulator.fail(id, { code: 'access_denied', description: 'The user denied access' });
-    await t.waitFor('Connection attempt error: access_denied: The user denied access. The customer can try again; still waiting.');
+    await t.waitFor('The connection to bamboohr failed: access_denied (The user denied access). The customer can try again; still waiting.');
     h.emulator.cancel(id);
-    await t.waitFor('Connection attempt cancelled. The customer can try again; still waiting.');
+    await t.waitFor('The customer cancelled the connection to bamboohr. The customer can try again; still waiting.');
     h.emulator.connect(id, { provider: 'bamboohr' });
     const account = (await t.waitFor(/Account\s+\S+/)).split(/\s+/)[1]!;
 
@@ -73,7 +73,7 @@ describe('interactive session create (support staff onboarding a customer)', () 
 
     const screen = await t.screen();
     keepScreen('onboarding', screen);
-    expect(screen).toContain(`  Categories    hris\n  Provider      bamboohr\n  Type          test\n  Expires       after 1h (3600 s)\n  Label         Payroll`);
+    expect(screen).toContain(`  Categories    HRIS\n  Provider      bamboohr\n  Type          test\n  Expires       after 1h 00m (3600 s)\n  Label         Payroll`);
     expect(screen).toContain(link);
     // The spinner leaves nothing behind: the screen ends with the outcome block, whole.
     const tail = screen.trimEnd().split('\n').slice(-5);
@@ -91,10 +91,10 @@ describe('interactive session create (support staff onboarding a customer)', () 
     await t.answer('? Customer name (origin owner name):', 'Acme Seven');
     // The list is narrowed to the categories given: ATS providers only.
     await t.waitFor('❯ none: let the customer choose');
-    const list = await t.waitFor(/Lever \(lever\) · ats/);
+    const list = await t.waitFor(/Lever \(lever\) · ATS/);
     expect(list).toBeTruthy();
     t.write('green');
-    await t.answer('❯ Greenhouse (greenhouse) · ats');
+    await t.answer('❯ Greenhouse (greenhouse) · ATS');
     await t.answer('? Create this connect session?');
     await t.waitFor('Send this link to the customer:');
     expect(await t.exitCode()).toBe(0);
@@ -124,12 +124,12 @@ describe('interactive session create (support staff onboarding a customer)', () 
     await t.waitFor('? The link expires after:');
     t.press('up'); // the list loops: up from the first is "custom…"
     t.press('enter');
-    await t.answer('? Expires after (seconds, or 90s, 30m, 12h, 7d):', '1.5s');
-    await t.waitFor('Not a positive whole number of seconds.');
+    await t.answer('? Expires after (seconds, or 90s, 30m, 12h, 7d, 1h30m):', '1.5s');
+    await t.waitFor('It must be a positive whole number of seconds.');
     t.press('backspace', 4);
     t.write('2h\r');
     await t.answer('? Label');
-    await t.answer('  Expires       after 2h (7200 s)');
+    await t.answer('  Expires       after 2h 00m (7200 s)');
     expect(await t.exitCode()).toBe(0);
     expect(h.createBodies()).toEqual([{ origin_owner_id: 'a', origin_owner_name: 'A', provider: 'hibob', type: 'production', expires_in: 7200 }]);
   });
@@ -154,12 +154,12 @@ describe('interactive session create (support staff onboarding a customer)', () 
     expect(h.emulator.requests).toEqual([]);
   });
 
-  test('declining the summary creates nothing (exit 130)', async () => {
+  test('declining the summary creates nothing and is not an interruption (exit 2)', async () => {
     const t = spawnPty(['session', 'create', '--origin-owner-id', 'a', '--provider', 'x', '--type', 'test', '--expires-in', '1h', '--label', 'l', '--categories', 'crm'], { env: harnessEnv(h) });
     await t.answer('? Customer name', 'A');
     await t.answer('? Create this connect session? (Y/n)', 'n');
     await t.waitFor('Not created: the summary was declined. Nothing was sent.');
-    expect(await t.exitCode()).toBe(130);
+    expect(await t.exitCode()).toBe(2);
     expect(h.createBodies()).toEqual([]);
   });
 });

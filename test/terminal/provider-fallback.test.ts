@@ -35,8 +35,8 @@ describe('the provider question when GET /connectors/meta fails', () => {
   test('Ctrl-C while the list is still loading: exit 130, nothing created', async () => {
     h.emulator.injectFaults([{ path: '/connectors/meta', kind: 'hang' }]);
     const t = spawnPty(['session', 'create', '--origin-owner-id', 'acme', '--categories', 'hris'], { env: harnessEnv(h) });
-    await t.answer('? Customer name', 'Acme');
-    await t.waitFor('Loading the provider list (Ctrl-C to stop)…');
+    // Loaded before the first question: a rejected key or an unreachable API must not cost a dialogue.
+    await t.waitFor('Checking the API key and loading the provider list (Ctrl-C to stop)…');
     t.interrupt();
     await t.waitFor('Cancelled; nothing was created.');
     expect(await t.exitCode()).toBe(130);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { UsageError } from '../../src/errors.js';
-import { buildCreateBody, parseCategories, type FileReader } from '../../src/core/create-body.js';
+import { UsageError } from '../../src/core/errors.js';
+import { parseCategories, parseCreateFlags, requireOwner, type CreateFlags, type FileReader } from '../../src/core/create-body.js';
 
 const files = (content: Record<string, string> = {}, stdin = ''): FileReader => ({
   readFile: async (path) => {
@@ -12,6 +12,12 @@ const files = (content: Record<string, string> = {}, stdin = ''): FileReader => 
 
 const required = { originOwnerId: 'acme', originOwnerName: 'Acme' };
 
+/** The body the flags make, the owner required (as a create without prompts does). */
+async function buildCreateBody(flags: CreateFlags, reader: FileReader) {
+  const { body, warnings } = await parseCreateFlags(flags, reader);
+  return { body: requireOwner(body), warnings };
+}
+
 async function usageError(promise: Promise<unknown>): Promise<UsageError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(UsageError);
@@ -20,17 +26,16 @@ async function usageError(promise: Promise<unknown>): Promise<UsageError> {
 
 describe('buildCreateBody', () => {
   test('only the required fields when nothing else is given (no nulls, no defaults)', async () => {
-    const { body, expiresInSeconds, warnings } = await buildCreateBody(required, files());
+    const { body, warnings } = await buildCreateBody(required, files());
     expect(body).toStrictEqual({ origin_owner_id: 'acme', origin_owner_name: 'Acme' });
-    expect(expiresInSeconds).toBe(1800);
     expect(warnings).toEqual([]);
   });
 
   test('every flag maps to its body field', async () => {
-    const { body, expiresInSeconds, warnings } = await buildCreateBody({
+    const { body, warnings } = await buildCreateBody({
       ...required,
       categories: ['hris,ATS', 'hrisLegacy', 'stackOne'],
-      provider: 'bamboohr',
+      provider: 'BambooHR',
       providerVersion: '2.0',
       originUsername: 'jane@acme.test',
       accountId: 'acc_1',
@@ -58,15 +63,36 @@ describe('buildCreateBody', () => {
       integration_id: 'int_1',
       connector_profile_id: 'cp_1',
     });
-    expect(expiresInSeconds).toBe(604_800);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/--provider-version is deprecated/);
   });
 
-  test('lists every missing required flag in one error', async () => {
-    const error = await usageError(buildCreateBody({ originOwnerName: '  ' }, files()));
+  test('lists every missing required flag in one error, checked last (interactive mode fills them first)', async () => {
+    const { body } = await parseCreateFlags({ label: 'x' }, files());
+    expect(body).toEqual({ label: 'x' });
+    const error = await usageError(Promise.resolve().then(() => requireOwner(body)));
     expect(error.message).toBe('Missing required flags: --origin-owner-id, --origin-owner-name.');
     expect(error.exitCode).toBe(2);
+    // A blank owner is a missing one: named with the others (or asked for, in a terminal).
+    expect((await usageError(buildCreateBody({ originOwnerId: 'a', originOwnerName: '  ' }, files()))).message).toBe('Missing required flag: --origin-owner-name.');
+  });
+
+  test('reads a --metadata file once', async () => {
+    let reads = 0;
+    const counting: FileReader = { readFile: async () => (reads++, '{"a":1}'), readStdin: async () => '' };
+    await buildCreateBody({ ...required, metadata: '@meta.json' }, counting);
+    expect(reads).toBe(1);
+  });
+
+  test('durations: compound forms, a bare number under a minute warns that it is seconds, and limits', async () => {
+    expect((await buildCreateBody({ ...required, expiresIn: '1h30m' }, files())).body.expires_in).toBe(5400);
+    const short = await buildCreateBody({ ...required, expiresIn: '30' }, files());
+    expect(short.body.expires_in).toBe(30);
+    expect(short.warnings).toEqual(['--expires-in 30 means 30 seconds: the link expires almost at once. Write 30m for minutes.']);
+    expect((await buildCreateBody({ ...required, expiresIn: '90' }, files())).warnings).toEqual([]);
+    expect((await buildCreateBody({ ...required, expiresIn: '30s' }, files())).warnings).toEqual([]);
+    const huge = await usageError(buildCreateBody({ ...required, expiresIn: '200000000d' }, files()));
+    expect(huge.message).toBe('Invalid value "200000000d" for --expires-in: it must be at most 365d.');
   });
 
   test('metadata from a file and from stdin', async () => {

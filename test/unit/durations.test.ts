@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatDuration, parseDurationMs, parseWholeSeconds } from '../../src/core/durations.js';
+import { formatDuration, parseDurationMs, parseWholeSeconds } from '../../src/lib/durations.js';
 
 describe('parseDurationMs', () => {
   test.each([
@@ -11,11 +11,15 @@ describe('parseDurationMs', () => {
     ['500ms', 500],
     ['1.5s', 1500],
     [' 2S ', 2000],
+    ['1h30m', 5_400_000],
+    ['1d 12h', 129_600_000],
+    ['2m30s', 150_000],
+    ['1s500ms', 1500],
   ])('%s -> %d ms', (input, ms) => {
     expect(parseDurationMs(input)).toBe(ms);
   });
 
-  test.each(['', 'abc', '-5', '5x', '1h30m', 's', '1e3', 'Infinity'])('rejects %j', (input) => {
+  test.each(['', 'abc', '-5', '5x', '30m1h', '1h1h', 's', '1e3', 'Infinity'])('rejects %j', (input) => {
     expect(parseDurationMs(input)).toBeUndefined();
   });
 });
@@ -34,7 +38,7 @@ describe('parseWholeSeconds (expires_in)', () => {
 describe('formatDuration', () => {
   test.each([
     [0, '0s'],
-    [400, '0.4s'],
+    [400, '400ms'],
     [45_000, '45s'],
     [65_000, '1m 05s'],
     [7_380_000, '2h 03m'],

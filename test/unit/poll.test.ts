@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { CancelledError } from '../../src/errors.js';
+import { PollInterrupted } from '../../src/core/poll.js';
 import { TokenRefusedError } from '../../src/core/session-source.js';
 import { BadResponseError, HttpError, NetworkError } from '../../src/api/errors.js';
 import type { ConnectSession } from '../../src/api/types.js';
-import { backoffDelay, pollSession, type PollEvent, type PollOptions } from '../../src/core/poll.js';
+import { backoffDelay, pollSession, UnreachableError, type PollEvent, type PollOptions } from '../../src/core/poll.js';
 
 type Step = ConnectSession | Error;
 
@@ -122,7 +122,7 @@ describe('pollSession', () => {
     const s = scripted([
       new HttpError(503, undefined, undefined, 'x'),
       new HttpError(408, undefined, undefined, 'x'),
-      new NetworkError('ECONNRESET', 'reset', 'h'),
+      new NetworkError('ECONNRESET', 'reset', 'h', true),
       new BadResponseError('not json'),
       pending,
       new HttpError(500, undefined, undefined, 'x'),
@@ -177,6 +177,38 @@ describe('pollSession', () => {
   test('an aborted signal ends the wait as cancelled', async () => {
     const s = scripted([none]);
     s.controller.abort();
-    await expect(s.run).rejects.toBeInstanceOf(CancelledError);
+    await expect(s.run).rejects.toBeInstanceOf(PollInterrupted);
+  });
+
+  test('an API that has not answered once in three tries is a configuration error (exit 1), not an outage', async () => {
+    const dns = new NetworkError('ENOTFOUND', 'the host name could not be resolved', 'api.example.test', false);
+    const s = scripted([dns]);
+    const error = await s.run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnreachableError);
+    expect((error as UnreachableError).message).toBe('Could not reach api.example.test: the host name could not be resolved (3 tries, no answer since the wait began).');
+    expect((error as UnreachableError).exitCode).toBe(1);
+    expect(s.calls()).toBe(3);
+  });
+
+  test('an API that answered once and then fails is an outage: the wait goes on', async () => {
+    const reset = new NetworkError('ECONNRESET', 'reset', 'h', true);
+    const s = scripted([pending, reset, reset, reset, reset, done]);
+    expect(await s.run).toMatchObject({ end: 'authenticated' });
+    expect(s.calls()).toBe(6);
+  });
+
+  test('an interruption says whether the API had answered during the wait', async () => {
+    const never = scripted([new NetworkError('ECONNREFUSED', 'refused', 'h', false)]);
+    never.controller.abort('SIGHUP');
+    expect(await never.run.catch((e: unknown) => e)).toMatchObject({ answered: false, reason: 'SIGHUP' });
+  });
+
+  test('a Retry-After of 30 days waits an hour at most, and never past the deadline', async () => {
+    const s = scripted([new HttpError(429, undefined, 30 * 86_400_000, 'x'), done]);
+    await s.run;
+    expect(s.sleeps).toEqual([3_600_000]);
+    const t = scripted([new HttpError(429, undefined, 30 * 86_400_000, 'x')], { timeoutMs: 10_000 });
+    await expect(t.run).rejects.toMatchObject({ status: 429 }); // not one answer in time: the API's error, not "pending"
+    expect(t.sleeps).toEqual([10_000]);
   });
 });

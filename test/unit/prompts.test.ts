@@ -1,9 +1,9 @@
 import { screen } from '@inquirer/testing/vitest';
 import { describe, expect, test } from 'vitest';
 // After @inquirer/testing/vitest, so the real prompts draw on its virtual screen.
-import { inquirerAsk, promptSessionInput, type Ask, type SessionPromptDeps } from '../../src/ui/prompts.js';
+import { inquirerAsk, loadCatalogue, promptSessionInput, type Ask, type SessionPromptDeps } from '../../src/ui/prompts.js';
 import { providerChoices, sessionSummary } from '../../src/ui/prompt-choices.js';
-import { CancelledError } from '../../src/errors.js';
+import { CancelledError, DeclinedError } from '../../src/core/errors.js';
 import { scriptedAsk, type AskStep } from '../helpers/ask.js';
 import { FakeClock } from '../helpers/clock.js';
 import type { ConnectorMeta } from '../../src/api/types.js';
@@ -20,13 +20,13 @@ const CATALOGUE: ConnectorMeta[] = [
 type Step = AskStep;
 const scripted = scriptedAsk;
 
-function deps(ask: Ask, extra: Partial<SessionPromptDeps> = {}, clock = new FakeClock()) {
+function deps(ask: Ask, extra: Partial<SessionPromptDeps> = {}) {
   const notes: string[] = [];
   const warnings: string[] = [];
   return {
     notes,
     warnings,
-    deps: { ask, timer: clock.timer, listConnectors: async () => CATALOGUE, note: (t: string) => notes.push(t), warn: (t: string) => warnings.push(t), ...extra } as SessionPromptDeps,
+    deps: { ask, catalogue: { ok: true, connectors: CATALOGUE }, note: (t: string) => notes.push(t), warn: (t: string) => warnings.push(t), ...extra } as SessionPromptDeps,
   };
 }
 
@@ -36,20 +36,23 @@ const EVERYTHING: Step[] = [
   ['checkbox', 'Categories', ['hris']],
   ['search', 'Provider', 'bamboohr'],
   ['select', 'Type', 'test'],
-  ['select', 'The link expires after', '1h'],
+  ['select', 'The link expires after', 3600],
   ['text', 'Label', 'Payroll'],
   ['confirm', 'Create this connect session?', true],
 ];
 
 describe('promptSessionInput with scripted answers', () => {
-  test('asks for everything missing, in order, and returns flags that build the body', async () => {
+  test('asks for everything missing, in order, and returns the typed body fields', async () => {
     const ask = scripted(EVERYTHING);
     const { deps: d, notes } = deps(ask);
-    const flags = await promptSessionInput({}, d);
-    expect(flags).toEqual({ originOwnerId: 'acme-42', originOwnerName: 'Acme Ltd', categories: ['hris'], provider: 'bamboohr', type: 'test', expiresIn: '1h', label: 'Payroll' });
+    const body = await promptSessionInput({}, d);
+    expect(body).toEqual({ origin_owner_id: 'acme-42', origin_owner_name: 'Acme Ltd', categories: ['hris'], provider: 'bamboohr', type: 'test', expires_in: 3600, label: 'Payroll' });
     expect(notes.join('\n')).toContain('  Provider      bamboohr');
+    expect(notes.join('\n')).toContain('  Categories    HRIS');
+    expect(notes.join('\n')).toContain('  Expires       after 1h 00m (3600 s)');
     expect((ask.configs['Type'] as { default: string }).default).toBe('production');
-    expect((ask.configs['The link expires after'] as { default: string }).default).toBe('30m');
+    expect((ask.configs['The link expires after'] as { default: number }).default).toBe(1800);
+    expect((ask.configs['Categories'] as { choices: { name: string }[] }).choices.map((c) => c.name).slice(0, 5)).toEqual(['ATS', 'HRIS', 'HRIS (legacy)', 'CRM', 'IAM']);
   });
 
   test('the provider list is narrowed to the chosen categories, with "none" first', async () => {
@@ -60,24 +63,24 @@ describe('promptSessionInput with scripted answers', () => {
         return '';
       }]
       : s);
-    const flags = await promptSessionInput({}, deps(scripted(steps)).deps);
+    const body = await promptSessionInput({}, deps(scripted(steps)).deps);
     expect(offered).toEqual(['', 'bamboohr', 'hibob', 'workday']); // not greenhouse (ats), not deel (inactive)
-    expect(flags.provider).toBeUndefined(); // "none": the customer chooses
+    expect(body.provider).toBeUndefined(); // "none": the customer chooses
   });
 
-  test('flags given are not asked again', async () => {
+  test('fields given as flags are not asked again', async () => {
     const ask = scripted([['text', 'Customer name', 'Acme'], ['confirm', 'Create', true]]);
-    const given = { originOwnerId: 'acme', categories: ['ats'], provider: 'greenhouse', type: 'TEST', expiresIn: '7d', label: 'x' };
-    const flags = await promptSessionInput(given, deps(ask).deps);
+    const given = { origin_owner_id: 'acme', categories: ['ats' as const], provider: 'greenhouse', type: 'test' as const, expires_in: 604_800, label: 'x' };
+    const body = await promptSessionInput(given, deps(ask).deps);
     expect(ask.asked).toHaveLength(2);
-    expect(flags).toEqual({ ...given, originOwnerName: 'Acme' });
+    expect(body).toEqual({ ...given, origin_owner_name: 'Acme' });
   });
 
   test('empty answers leave the optional fields out', async () => {
     const steps = EVERYTHING.map((s): Step => (s[0] === 'checkbox' ? [s[0], s[1], []] : s[1] === 'Label' ? [s[0], s[1], '  '] : s));
-    const flags = await promptSessionInput({}, deps(scripted(steps)).deps);
-    expect(flags).not.toHaveProperty('categories');
-    expect(flags).not.toHaveProperty('label');
+    const body = await promptSessionInput({}, deps(scripted(steps)).deps);
+    expect(body).not.toHaveProperty('categories');
+    expect(body).not.toHaveProperty('label');
   });
 
   test('the customer id and name are checked as typed: not blank, one line of plain text', async () => {
@@ -89,50 +92,59 @@ describe('promptSessionInput with scripted answers', () => {
     expect(validate('acme-42')).toBe(true);
   });
 
-  test('a custom expiry is validated with the --expires-in parser', async () => {
+  test('a custom expiry is parsed once, with the --expires-in rules', async () => {
     const steps = EVERYTHING.flatMap((s): Step[] => s[1] === 'The link expires after'
-      ? [[s[0], s[1], '\u0000custom'], ['text', 'Expires after', '90m']]
+      ? [[s[0], s[1], -1], ['text', 'Expires after', '1h30m']]
       : [s]);
     const ask = scripted(steps);
-    const flags = await promptSessionInput({}, deps(ask).deps);
-    expect(flags.expiresIn).toBe('90m');
+    const body = await promptSessionInput({}, deps(ask).deps);
+    expect(body.expires_in).toBe(5400);
     const validate = (ask.configs['Expires after'] as { validate: (v: string) => true | string }).validate;
-    for (const bad of ['0', '1.5s', '90x', '-5', 'soon']) expect(validate(bad)).toMatch(/^Not a positive whole number of seconds\. Use seconds/);
+    for (const bad of ['0', '1.5s', '90x', '-5', 'soon']) expect(validate(bad)).toMatch(/^It must be a positive whole number of seconds\. Use seconds/);
+    expect(validate('400d')).toMatch(/^It must be at most 365d\./);
     for (const good of ['3600', '90s', '12h', '7d']) expect(validate(good)).toBe(true);
   });
 
-  test('a catalogue that cannot be read: one warning saying why, then free text', async () => {
-    const steps = EVERYTHING.map((s): Step => (s[0] === 'search' ? ['text', 'Provider key', ' personio '] : s));
-    const failing = async () => { throw new Error('Listing connectors failed: 503 Service Unavailable'); };
-    const { deps: d, warnings } = deps(scripted(steps), { listConnectors: failing });
-    const flags = await promptSessionInput({}, d);
+  test('a catalogue that could not be read: one warning saying why, then free text (lower-cased)', async () => {
+    const steps = EVERYTHING.map((s): Step => (s[0] === 'search' ? ['text', 'Provider key', ' Personio '] : s));
+    const { deps: d, warnings } = deps(scripted(steps), { catalogue: { ok: false, reason: '503 Service Unavailable' } });
+    const body = await promptSessionInput({}, d);
     expect(warnings).toEqual(['Could not load the provider list (503 Service Unavailable); type the provider key instead.']);
-    expect(flags.provider).toBe('personio');
+    expect(body.provider).toBe('personio');
   });
 
-  test('a catalogue that does not answer in time: free text, with the reason', async () => {
-    const steps = EVERYTHING.map((s): Step => (s[0] === 'search' ? ['text', 'Provider key', ''] : s));
-    const clock = new FakeClock();
-    // While the dialogue waits for the list, 8 s pass: the time limit falls due.
-    const waiting = (t: string) => t.startsWith('Loading the provider list') && clock.advance(8000);
-    const { deps: d, warnings } = deps(scripted(steps), { listConnectors: () => new Promise(() => {}), note: waiting }, clock);
-    const flags = await promptSessionInput({}, d);
-    expect(warnings[0]).toContain('(no answer within 8s)');
-    expect(flags).not.toHaveProperty('provider');
-  });
-
-  test('declining the summary throws CancelledError (exit 130), nothing returned', async () => {
+  test('declining the summary is not an interruption: nothing was sent, exit 2', async () => {
     const steps = EVERYTHING.map((s): Step => (s[0] === 'confirm' ? [s[0], s[1], false] : s));
     const error = await promptSessionInput({}, deps(scripted(steps)).deps).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CancelledError);
-    expect((error as CancelledError).exitCode).toBe(130);
+    expect(error).toBeInstanceOf(DeclinedError);
+    expect((error as DeclinedError).exitCode).toBe(2);
+    expect((error as DeclinedError).message).toBe('Not created: the summary was declined. Nothing was sent.');
+  });
+});
+
+describe('loadCatalogue', () => {
+  const fatal = (error: unknown) => (error as Error).message.startsWith('fatal');
+
+  test('a list that does not come in time: free text, with the reason', async () => {
+    const clock = new FakeClock();
+    const loading = loadCatalogue(() => new Promise(() => {}), clock.timer, fatal);
+    clock.advance(8000);
+    expect(await loading).toEqual({ ok: false, reason: 'no answer within 8s' });
+  });
+
+  test('a failure the dialogue can live with is a reason; one it cannot (a rejected key) is thrown', async () => {
+    const clock = new FakeClock();
+    expect(await loadCatalogue(async () => { throw new Error('Listing connectors failed: 503 Service Unavailable'); }, clock.timer, fatal))
+      .toEqual({ ok: false, reason: '503 Service Unavailable' });
+    await expect(loadCatalogue(async () => { throw new Error('fatal: 401'); }, clock.timer, fatal)).rejects.toThrow('fatal: 401');
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 
 describe('provider choices and the summary', () => {
   test('typing filters by key, name or category, best matches first; an unknown key can be sent as typed', () => {
     expect(providerChoices(CATALOGUE, [], 'bob').map((c) => c.value)).toEqual(['hibob', '']);
-    expect(providerChoices(CATALOGUE, [], 'W').map((c) => c.name)).toEqual(['Workday (workday) · ats, hris', 'none: let the customer choose']);
+    expect(providerChoices(CATALOGUE, [], 'W').map((c) => c.name)).toEqual(['Workday (workday) · ATS, HRIS', 'none: let the customer choose']);
     expect(providerChoices(CATALOGUE, [], 'ats').map((c) => c.value)).toEqual(['greenhouse', 'workday', '']);
     expect(providerChoices(CATALOGUE, ['ats'], 'bamboo').map((c) => c.value)).toEqual(['bamboo', '']); // not offered for ats
     expect(providerChoices(CATALOGUE, [], 'deel').map((c) => c.value)).toEqual(['deel', '']);
@@ -150,15 +162,18 @@ describe('provider choices and the summary', () => {
 
   test('server text in the list and the summary is made safe for the terminal', () => {
     const hostile = [{ provider: 'x', provider_name: 'X\u001b[2J\nEvil', category: 'hris' }];
-    expect(providerChoices(hostile, [], undefined)[1]!.name).toBe('X Evil (x) · hris');
-    expect(sessionSummary({ originOwnerId: 'a', originOwnerName: 'b\u001b]0;t\u0007', metadata: '@crm.json' })).toContain('  Metadata      @crm.json');
+    expect(providerChoices(hostile, [], undefined)[1]!.name).toBe('X Evil (x) · HRIS');
+    const summary = sessionSummary({ origin_owner_id: 'a', origin_owner_name: 'b\u001b]0;t\u0007', metadata: { crm: 'x\u001b[2J' } });
+    expect(summary).toContain('  Customer      b (a)');
+    expect(summary).toContain('  Metadata      {"crm":"x\\u001b[2J"}');
+    expect(summary).not.toContain('\u001b');
   });
 });
 
 describe('promptSessionInput on inquirer prompts (@inquirer/testing screen)', () => {
   test('typed answers go through the real prompts; the summary is confirmed with Enter', async () => {
     const { deps: d, notes } = deps(inquirerAsk());
-    const done = promptSessionInput({ categories: ['hris'], type: 'test', expiresIn: '1h' }, d);
+    const done = promptSessionInput({ categories: ['hris'], type: 'test', expires_in: 3600 }, d);
 
     expect(screen.getScreen()).toContain('Customer id (origin owner id):');
     screen.type('acme');
@@ -174,7 +189,7 @@ describe('promptSessionInput on inquirer prompts (@inquirer/testing screen)', ()
     expect(screen.getScreen()).toContain('❯ none: let the customer choose');
     screen.type('hib');
     await screen.next();
-    expect(screen.getScreen()).toContain('❯ HiBob (hibob) · hris');
+    expect(screen.getScreen()).toContain('❯ HiBob (hibob) · HRIS');
     screen.keypress('enter');
     await screen.next();
     expect(screen.getScreen()).toContain('Label for the linked account (optional):');
@@ -183,7 +198,7 @@ describe('promptSessionInput on inquirer prompts (@inquirer/testing screen)', ()
     expect(screen.getScreen()).toContain('Create this connect session? (Y/n)');
     screen.keypress('enter');
 
-    await expect(done).resolves.toEqual({ originOwnerId: 'acme', originOwnerName: 'Acme', categories: ['hris'], provider: 'hibob', type: 'test', expiresIn: '1h' });
+    await expect(done).resolves.toEqual({ origin_owner_id: 'acme', origin_owner_name: 'Acme', categories: ['hris'], provider: 'hibob', type: 'test', expires_in: 3600 });
     expect(notes.join('\n')).toContain('  Customer      Acme (acme)');
   });
 

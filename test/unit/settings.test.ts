@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { resolveSettings, validateBaseUrl, type ProfileSource } from '../../src/core/settings.js';
+import { readEnvironment } from '../../src/lib/env.js';
 
 const profiles = (defaultProfile: string | undefined, stored: Record<string, { api_key?: string; base_url?: string }>): ProfileSource => ({
   defaultProfile: () => defaultProfile,
@@ -11,31 +12,31 @@ describe('resolveSettings', () => {
   const store = profiles('eu', { eu: { api_key: 'profile-key', base_url: 'https://eu.example.com' }, us: { api_key: 'us-key' } });
 
   test('key precedence: flag > env > profile', () => {
-    expect(resolveSettings({ apiKey: 'flag-key' }, { STACKONE_API_KEY: 'env-key' }, store)).toMatchObject({ apiKey: 'flag-key', keySource: 'flag' });
-    expect(resolveSettings({}, { STACKONE_API_KEY: 'env-key' }, store)).toMatchObject({ apiKey: 'env-key', keySource: 'env' });
-    expect(resolveSettings({}, {}, store)).toMatchObject({ apiKey: 'profile-key', keySource: 'profile', profile: 'eu' });
+    expect(resolveSettings({ apiKey: 'flag-key' }, readEnvironment({ STACKONE_API_KEY: 'env-key' }), store)).toMatchObject({ apiKey: 'flag-key', keySource: 'flag' });
+    expect(resolveSettings({}, readEnvironment({ STACKONE_API_KEY: 'env-key' }), store)).toMatchObject({ apiKey: 'env-key', keySource: 'env' });
+    expect(resolveSettings({}, readEnvironment({}), store)).toMatchObject({ apiKey: 'profile-key', keySource: 'profile', profile: 'eu' });
   });
 
   test('an env var that is set but empty counts as unset', () => {
-    expect(resolveSettings({}, { STACKONE_API_KEY: '', STACKONE_PROFILE: '', STACKONE_BASE_URL: '' }, store)).toMatchObject({
+    expect(resolveSettings({}, readEnvironment({ STACKONE_API_KEY: '', STACKONE_PROFILE: '', STACKONE_BASE_URL: '' }), store)).toMatchObject({
       apiKey: 'profile-key', profile: 'eu', baseUrl: 'https://eu.example.com', baseUrlSource: 'profile',
     });
   });
 
   test('profile precedence: flag > STACKONE_PROFILE > stored default > "default"', () => {
-    expect(resolveSettings({ profile: 'us' }, { STACKONE_PROFILE: 'eu' }, store).profile).toBe('us');
-    expect(resolveSettings({}, { STACKONE_PROFILE: 'us' }, store).profile).toBe('us');
-    expect(resolveSettings({}, {}, profiles(undefined, {})).profile).toBe('default');
+    expect(resolveSettings({ profile: 'us' }, readEnvironment({ STACKONE_PROFILE: 'eu' }), store).profile).toBe('us');
+    expect(resolveSettings({}, readEnvironment({ STACKONE_PROFILE: 'us' }), store).profile).toBe('us');
+    expect(resolveSettings({}, readEnvironment({}), profiles(undefined, {})).profile).toBe('default');
   });
 
   test('base URL precedence: flag > env > profile > default', () => {
-    expect(resolveSettings({ baseUrl: 'http://127.0.0.1:4010/' }, { STACKONE_BASE_URL: 'https://env.example' }, store)).toMatchObject({ baseUrl: 'http://127.0.0.1:4010', baseUrlSource: 'flag' });
-    expect(resolveSettings({}, { STACKONE_BASE_URL: 'https://env.example' }, store).baseUrlSource).toBe('env');
-    expect(resolveSettings({ profile: 'us' }, {}, store)).toMatchObject({ baseUrl: 'https://api.stackone.com', baseUrlSource: 'default' });
+    expect(resolveSettings({ baseUrl: 'http://127.0.0.1:4010/' }, readEnvironment({ STACKONE_BASE_URL: 'https://env.example' }), store)).toMatchObject({ baseUrl: 'http://127.0.0.1:4010', baseUrlSource: 'flag' });
+    expect(resolveSettings({}, readEnvironment({ STACKONE_BASE_URL: 'https://env.example' }), store).baseUrlSource).toBe('env');
+    expect(resolveSettings({ profile: 'us' }, readEnvironment({}), store)).toMatchObject({ baseUrl: 'https://api.stackone.com', baseUrlSource: 'default' });
   });
 
   test('no key anywhere leaves apiKey undefined', () => {
-    expect(resolveSettings({}, {}, profiles(undefined, {})).apiKey).toBeUndefined();
+    expect(resolveSettings({}, readEnvironment({}), profiles(undefined, {})).apiKey).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { safeJson, sanitizeLine, sanitizeText } from '../../src/core/sanitize.js';
-import { displayUrl, redactKey, redactSecrets } from '../../src/core/redact.js';
+import { safeJson, sanitizeLine, sanitizeText } from '../../src/lib/text.js';
+import { displayUrl, redactKey, redactSecrets } from '../../src/lib/text.js';
 
 describe('sanitize', () => {
   test.each([

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import type { Runtime } from '../../runtime.js';
-import { redactKey } from '../../core/redact.js';
+import { UsageError } from '../../core/errors.js';
+import type { Runtime } from '../../lib/runtime.js';
+import { redactKey } from '../../lib/text.js';
 import { isValidProfileName, resolveProfileName } from '../../core/settings.js';
 import { action, commandContext, type CommandContext } from '../context.js';
-import { loadSettings, openClient, openProfiles, warnIfKeyFlag } from '../services.js';
+import { loadSettings, openClient, openProfiles, warnIfKeyFlag } from '../deps.js';
 import { readAllStdin } from '../stdin.js';
 import { verifyKey } from './shared.js';
 
@@ -33,7 +33,7 @@ Examples:
 export async function runAuthLogin(ctx: CommandContext, options: LoginOptions): Promise<void> {
   const { out, runtime, flags } = ctx;
   const profiles = await openProfiles(ctx);
-  const profile = resolveProfileName(flags.profile, runtime.env, profiles);
+  const profile = resolveProfileName(flags.profile, ctx.env, profiles);
   if (!isValidProfileName(profile)) {
     throw new UsageError(`Invalid profile name "${profile}".`, 'Use letters, digits, ".", "_" and "-" (up to 64).');
   }
@@ -71,7 +71,7 @@ export async function runAuthLogin(ctx: CommandContext, options: LoginOptions): 
     human: () => {
       const verified = options.verify !== false ? 'verified and ' : '';
       const note = isDefault ? ' It is the default profile.' : ` Use it with --profile ${profile}, or make it the default: stackone-connect auth switch ${profile}`;
-      return `${out.out.symbols.success} Key ${redactKey(key)} ${verified}stored in profile "${profile}" (${profiles.path}).${note}\n`;
+      return `${out.theme.symbols.success} Key ${redactKey(key)} ${verified}stored in profile "${profile}" (${profiles.path}).${note}\n`;
     },
   });
 }

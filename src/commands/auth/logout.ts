@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import type { Runtime } from '../../runtime.js';
+import type { Runtime } from '../../lib/runtime.js';
 import { resolveProfileName } from '../../core/settings.js';
-import { sanitizeLine } from '../../core/sanitize.js';
+import { sanitizeLine } from '../../lib/text.js';
 import { action, commandContext, type CommandContext } from '../context.js';
-import { openProfiles } from '../services.js';
+import { openProfiles } from '../deps.js';
 
 export function authLogoutCommand(runtime: Runtime): Command {
   return new Command('logout')
@@ -16,14 +16,14 @@ export function authLogoutCommand(runtime: Runtime): Command {
 export async function runAuthLogout(ctx: CommandContext): Promise<void> {
   const { out, runtime } = ctx;
   const profiles = await openProfiles(ctx);
-  const profile = resolveProfileName(ctx.flags.profile, runtime.env, profiles);
+  const profile = resolveProfileName(ctx.flags.profile, ctx.env, profiles);
   const removed = await profiles.removeKey(profile);
   out.result({
     json: { profile, removed },
     quiet: removed ? profile : undefined,
     human: () => removed
-      ? `${out.out.symbols.success} Removed the stored key of profile "${sanitizeLine(profile)}". The key itself still works until you revoke it in StackOne.\n`
+      ? `${out.theme.symbols.success} Removed the stored key of profile "${sanitizeLine(profile)}". The key itself still works until you revoke it in StackOne.\n`
       : `Profile "${sanitizeLine(profile)}" has no stored key: nothing to remove.\n`,
   });
-  if (runtime.env.STACKONE_API_KEY) out.warn('STACKONE_API_KEY is still set in this environment, and is used before any profile.');
+  if (ctx.env.apiKey) out.warn('STACKONE_API_KEY is still set in this environment, and is used before any profile.');
 }

@@ -1,15 +1,15 @@
 import { Command } from 'commander';
-import { AuthError, ExitCode, type ExitCodeValue } from '../../errors.js';
-import type { Runtime } from '../../runtime.js';
-import { redactKey } from '../../core/redact.js';
-import { sanitizeLine } from '../../core/sanitize.js';
+import { AuthError, ExitCode, type ExitCodeValue } from '../../core/errors.js';
+import type { Runtime } from '../../lib/runtime.js';
+import { redactKey } from '../../lib/text.js';
+import { sanitizeLine } from '../../lib/text.js';
 import { action, commandContext, type CommandContext } from '../context.js';
-import { openClient, openProfiles, warnIfKeyFlag } from '../services.js';
+import { openClient, openProfiles, warnIfKeyFlag } from '../deps.js';
 import { resolveSettings } from '../../core/settings.js';
 import { isRejection, verifyKey } from './shared.js';
 
 const SOURCE = { flag: '--api-key', env: 'STACKONE_API_KEY', profile: 'the profile' } as const;
-const URL_SOURCE = { flag: '--base-url', env: 'STACKONE_BASE_URL', profile: 'the profile', default: 'default' } as const;
+const URL_SOURCE = { flag: '--base-url', env: 'STACKONE_BASE_URL', profile: 'the profile', default: 'default', history: 'the history' } as const;
 
 export function authStatusCommand(runtime: Runtime): Command {
   return new Command('status')
@@ -25,7 +25,7 @@ Exit codes: 0 the key works, 4 no key or the API rejected it, 1 the API could no
 export async function runAuthStatus(ctx: CommandContext, options: { verify?: boolean }): Promise<ExitCodeValue> {
   const { out } = ctx;
   const profiles = await openProfiles(ctx);
-  const settings = resolveSettings(ctx.flags, ctx.runtime.env, profiles);
+  const settings = resolveSettings(ctx.flags, ctx.env, profiles);
   const defaultProfile = profiles.defaultProfile();
   let verified: boolean | null = null;
   let problem: Error | undefined;
@@ -55,7 +55,7 @@ export async function runAuthStatus(ctx: CommandContext, options: { verify?: boo
     },
     quiet: settings.profile,
     human: () => {
-      const t = out.out;
+      const t = out.theme;
       const row = (label: string, value: string) => `  ${t.muted(label.padEnd(10))}${value}`;
       const check = verified === true ? `${t.symbols.success} the API accepted the key`
         : verified === false ? `${t.symbols.error} the API rejected the key` : t.muted('not checked');

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import type { Runtime } from '../../runtime.js';
-import { sanitizeLine } from '../../core/sanitize.js';
+import { UsageError } from '../../core/errors.js';
+import type { Runtime } from '../../lib/runtime.js';
+import { sanitizeLine } from '../../lib/text.js';
 import { action, commandContext, type CommandContext } from '../context.js';
-import { openProfiles } from '../services.js';
+import { openProfiles } from '../deps.js';
 
 export function authSwitchCommand(runtime: Runtime): Command {
   return new Command('switch')
@@ -28,6 +28,6 @@ export async function runAuthSwitch(ctx: CommandContext, profile: string): Promi
   ctx.out.result({
     json: { default_profile: profile },
     quiet: profile,
-    human: () => `${ctx.out.out.symbols.success} "${sanitizeLine(profile)}" is now the default profile.\n`,
+    human: () => `${ctx.out.theme.symbols.success} "${sanitizeLine(profile)}" is now the default profile.\n`,
   });
 }

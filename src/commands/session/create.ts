@@ -1,21 +1,27 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
-import type { Runtime } from '../../runtime.js';
 import type { StackOneClient } from '../../api/client.js';
 import { BadResponseError, HttpError, NetworkError } from '../../api/errors.js';
 import type { ConnectSessionCreate, ConnectSessionCreated } from '../../api/types.js';
-import { buildCreateBody, missingRequired, type CreateFlags, type FileReader } from '../../core/create-body.js';
+import {
+  DEFAULT_EXPIRES_IN, missingOwner, parseCreateFlags, requireOwner, type CreateFlags, type FileReader, type PartialBody,
+} from '../../core/create-body.js';
+import { CancelledError, CliError, ExitCode, UsageError, type ExitCodeValue } from '../../core/errors.js';
+import { expiryOf } from '../../core/expiry.js';
 import { parsePollFlags, type PollFlags } from '../../core/poll-flags.js';
-import { sanitizeLine } from '../../core/sanitize.js';
+import type { Runtime } from '../../lib/runtime.js';
+import { Interrupted } from '../../lib/sleep.js';
+import { sanitizeLine } from '../../lib/text.js';
 import type { SessionRecord } from '../../store/history.js';
+import type { Catalogue } from '../../ui/prompts.js';
 import type { ShareFlags } from '../../ui/share.js';
+import { isRejection, verifyKey } from '../auth/shared.js';
 import { action, commandContext, type CommandContext } from '../context.js';
-import { loadSettings, openClient, openHistory, requireKey } from '../services.js';
+import { loadSettings, openClient, openHistory, requireKey } from '../deps.js';
 import { readAllStdin } from '../stdin.js';
-import { createdResult } from './present.js';
-import { resumeCommand, waitForCustomer } from './wait.js';
+import { createdResult, resumeCommand } from './present.js';
+import { waitForCustomer } from './wait.js';
 
 interface CreateOptions extends CreateFlags, PollFlags, ShareFlags {
   wait?: boolean;
@@ -33,7 +39,7 @@ export function sessionCreateCommand(runtime: Runtime): Command {
     .option('--provider-version <v>', 'provider version (deprecated by StackOne)')
     .option('--origin-username <name>', 'the name of the person connecting')
     .option('--account-id <id>', 'edit an existing linked account')
-    .option('--expires-in <duration>', 'session lifetime: seconds, or 90s, 30m, 12h, 7d (API default 30m)')
+    .option('--expires-in <duration>', 'session lifetime: seconds, or 90s, 30m, 12h, 7d, 1h30m (API default 30m)')
     .option('--metadata <json>', 'a JSON object, @file.json, or @- for stdin')
     .option('--multiple', 'allow several accounts for the same owner and provider')
     .option('--label <label>', 'a label for the linked account')
@@ -69,48 +75,51 @@ function fileReader(runtime: Runtime): FileReader {
 export async function runSessionCreate(ctx: CommandContext, options: CreateOptions): Promise<ExitCodeValue> {
   const { out, runtime } = ctx;
   const poll = parsePollFlags(options);
-  const interactive = ctx.canPrompt && missingRequired(options).length > 0;
-  let flags: CreateFlags = options;
-  let client: StackOneClient | undefined;
-  let settings;
+  const asking = ctx.canPrompt && (options.originOwnerId === undefined || options.originOwnerName === undefined);
+  if (asking && options.metadata === '@-') {
+    throw new UsageError('--metadata @- reads stdin, which is the terminal the questions are asked on.',
+      'Give the metadata as JSON or @file.json, or pass every required flag so that nothing is asked.');
+  }
+  // Every flag given is checked here, once, before anything is asked or sent.
+  const { body: given, warnings } = await parseCreateFlags(options, fileReader(runtime));
+  const interactive = ctx.canPrompt && missingOwner(given).length > 0;
+  if (!interactive) requireOwner(given);
+  for (const warning of warnings) out.warn(warning);
+  const settings = await loadSettings(ctx);
+  requireKey(settings);
+  const history = await openHistory(ctx);
+  history.check(); // a history we cannot use must stop us before a session exists that we could not record
+  const client = await openClient(ctx, settings);
 
+  let body = given;
   if (interactive) {
-    // Check what was given before asking for the rest: a typo must not cost a whole dialogue.
-    await checkGivenFlags(options, fileReader(runtime));
-    settings = await loadSettings(ctx);
-    client = await openClient(ctx, settings);
-    (await openHistory(ctx)).check(); // likewise a history we could not write, which would stop us after the dialogue
+    // The key and the address are checked before the first question: a rejected key or an
+    // unreachable API must not cost a whole dialogue.
+    const catalogue = await preflight(ctx, client, given);
     const { inquirerAsk, promptSessionInput } = await import('../../ui/prompts.js');
-    const api = client;
-    flags = await promptSessionInput(options, {
+    body = await promptSessionInput(given, {
       ask: runtime.ask ?? inquirerAsk({ input: runtime.stdin, output: runtime.stdout, signal: runtime.signal }),
-      timer: runtime.timer,
-      listConnectors: () => api.listConnectors(),
-      note: (text) => runtime.stderr.write(`${out.err.muted(text)}\n`),
+      catalogue,
+      note: (text) => runtime.stderr.write(`${text}\n`),
       warn: (text) => out.warn(text),
+      theme: out.errTheme,
     });
   }
 
-  const { body, expiresInSeconds, warnings } = await buildCreateBody(flags, fileReader(runtime));
-  settings ??= await loadSettings(ctx);
-  requireKey(settings);
-  for (const warning of warnings) out.warn(warning);
-  const history = await openHistory(ctx);
-  history.check(); // a history we cannot use must stop us before a session exists that we could not record
-  client ??= await openClient(ctx, settings);
-
-  const created = await createOnce(client, body);
+  const created = await createOnce(client, requireOwner(body), runtime.signal);
+  ctx.secrets.add(created.token);
   const createdAt = runtime.now();
+  const expiresAt = expiryOf(createdAt, body.expires_in);
   const record: SessionRecord = {
     session_id: created.id,
     token: created.token,
     auth_link_url: created.auth_link_url,
-    origin_owner_id: body.origin_owner_id,
-    origin_owner_name: body.origin_owner_name,
+    origin_owner_id: body.origin_owner_id ?? null,
+    origin_owner_name: body.origin_owner_name ?? null,
     provider: body.provider ?? (typeof created.provider === 'string' ? created.provider : null),
     created_at: typeof created.created_at === 'string' ? created.created_at : new Date(createdAt).toISOString(),
-    expires_in: expiresInSeconds,
-    expires_at: new Date(createdAt + expiresInSeconds * 1000).toISOString(),
+    expires_in: body.expires_in ?? DEFAULT_EXPIRES_IN,
+    expires_at: new Date(expiresAt).toISOString(),
     profile: settings.profile,
     base_url: settings.baseUrl,
     status: 'pending',
@@ -120,47 +129,85 @@ export async function runSessionCreate(ctx: CommandContext, options: CreateOptio
   try {
     await history.add(record);
   } catch (error) {
-    out.warn(`The session was created but not saved to the local history: ${(error as Error).message}`);
+    out.warn(`The session was created, but not saved to the local history: ${(error as Error).message} Keep the link and id printed here.`);
   }
 
   const id = String(created.id);
   const wait = options.wait ?? interactive;
-  const result = createdResult(out.out, created, { expiresAt: Date.parse(record.expires_at), now: runtime.now(), pollCommand: resumeCommand(ctx, id) });
+  const result = createdResult(out.theme, created, { expiresAt, now: runtime.now(), pollCommand: resumeCommand(ctx, id) });
   // Blank lines set the link apart from a dialogue's answers above and from the wait's result below.
   const [before, after] = [interactive ? '\n' : '', wait ? '\n' : ''];
   const spaced = out.mode === 'human' ? { ...result, human: () => `${before}${result.human()}${after}` } : result;
   if (!wait || out.mode === 'human') out.result(spaced);
   // Even with --quiet: on a terminal the person waiting needs the link to send (stdout stays quiet).
-  else if (out.stderrIsTTY) out.stderr.write(`Auth link: ${out.err.link(sanitizeLine(created.auth_link_url))}\n`);
+  else if (out.stderrIsTTY) out.stderr.write(`Auth link: ${out.errTheme.link(sanitizeLine(created.auth_link_url))}\n`);
 
   const { shareLink } = await import('../../ui/share.js');
-  await shareLink(created.auth_link_url, options, out, runtime);
+  await shareLink(created.auth_link_url, options, out, runtime, ctx.env);
   if (!wait) return ExitCode.Ok;
   return waitForCustomer(ctx, client, history, { id, profile: settings.profile, token: created.token, record, initial: created }, poll);
 }
 
-/** The flags given next to the prompts, validated as the body would be (exit 2 before any question). */
-async function checkGivenFlags(options: CreateOptions, files: FileReader): Promise<void> {
-  if (options.metadata === '@-') {
-    throw new UsageError('--metadata @- reads stdin, which is the terminal the questions are asked on.',
-      'Give the metadata as JSON or @file.json, or pass every required flag so that nothing is asked.');
+/**
+ * Before the first question: the key and the address, checked with the request the dialogue
+ * needs anyway (the provider list). A rejected key (exit 4) or an API that cannot be reached
+ * (nothing sent, exit 1) ends here; a list that cannot be read only means free text later.
+ */
+async function preflight(ctx: CommandContext, client: StackOneClient, given: PartialBody): Promise<Catalogue | undefined> {
+  // Said only when it takes a moment, so that a slow API does not look like a hung command.
+  const stopNote = ctx.runtime.timer(300, () => void ctx.runtime.stderr.write(`${ctx.out.errTheme.muted('Checking the API key and loading the provider list (Ctrl-C to stop)…')}\n`));
+  try {
+    return await checkAndLoad(ctx, client, given);
+  } catch (error) {
+    if (error instanceof Interrupted) throw new CancelledError('Cancelled; nothing was created.', undefined, error.reason);
+    throw error;
+  } finally {
+    stopNote();
   }
-  await buildCreateBody({ ...options, originOwnerId: 'placeholder', originOwnerName: 'placeholder' }, files);
 }
 
-/** One create. After a failure that may have reached StackOne, say so: never send it again. */
-async function createOnce(client: StackOneClient, body: ConnectSessionCreate): Promise<ConnectSessionCreated> {
+async function checkAndLoad(ctx: CommandContext, client: StackOneClient, given: PartialBody): Promise<Catalogue | undefined> {
+  const fatal = (error: unknown) => isRejection(error) || (error instanceof NetworkError && !error.delivered);
+  if (given.provider !== undefined) {
+    try {
+      await verifyKey(client);
+    } catch (error) {
+      if (fatal(error)) throw error;
+      ctx.out.warn(`Could not check the API key (${sanitizeLine((error as Error).message)}); going on.`);
+    }
+    return undefined;
+  }
+  const { loadCatalogue } = await import('../../ui/prompts.js');
+  return loadCatalogue(() => client.listConnectors(), ctx.runtime.timer, fatal);
+}
+
+/**
+ * One create. After a failure that may have reached StackOne, say so and never send it again:
+ * one command must never create two sessions. A failure before anything left this machine is
+ * said to be one (and is safe to run again).
+ */
+async function createOnce(client: StackOneClient, body: ConnectSessionCreate, signal: AbortSignal): Promise<ConnectSessionCreated> {
+  const owner = sanitizeLine(body.origin_owner_id);
+  const uncertain = {
+    exitCode: ExitCode.Error,
+    suggestion: 'Check the StackOne dashboard (Connect sessions) before trying again: a second create may make a second session.',
+  };
   try {
     return await client.createSession(body);
   } catch (error) {
+    if (error instanceof Interrupted) {
+      throw new CancelledError(`Interrupted while waiting for StackOne's answer: a session may or may not exist for ${owner}.`, uncertain.suggestion, signal.reason ?? error.reason);
+    }
+    if (error instanceof NetworkError && !error.delivered) {
+      throw new CliError(`${error.message}. Nothing was sent: no session was created.`, {
+        suggestion: 'Check your network, proxy and --base-url / STACKONE_BASE_URL; running the command again is safe.',
+      });
+    }
     const ambiguous =
       (error instanceof HttpError && (error.status >= 500 || error.status === 408)) ||
-      (error instanceof NetworkError && !error.refused) ||
+      error instanceof NetworkError ||
       error instanceof BadResponseError;
     if (!ambiguous) throw error;
-    throw new CliError(`${(error as Error).message}\nThe request was sent, so a session may or may not exist for ${sanitizeLine(body.origin_owner_id)}; it was not sent again.`, {
-      exitCode: ExitCode.Error,
-      suggestion: 'Check the StackOne dashboard (Connect sessions) before trying again: a second create may make a second session.',
-    });
+    throw new CliError(`${(error as Error).message}\nThe request was sent, so a session may or may not exist for ${owner}; it was not sent again.`, uncertain);
   }
 }

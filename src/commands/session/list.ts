@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import type { Runtime } from '../../runtime.js';
-import { UsageError } from '../../errors.js';
-import { formatDuration } from '../../core/durations.js';
-import { sanitizeLine } from '../../core/sanitize.js';
+import type { Runtime } from '../../lib/runtime.js';
+import { UsageError } from '../../core/errors.js';
+import { formatDuration } from '../../lib/durations.js';
+import { sanitizeLine } from '../../lib/text.js';
 import type { SessionRecord } from '../../store/history.js';
 import { action, commandContext, type CommandContext } from '../context.js';
-import { openHistory } from '../services.js';
+import { openHistory } from '../deps.js';
 
 /** `session list --json`: never the token (cli-contract.md). */
 export interface ListedSession {
@@ -57,7 +57,7 @@ export async function runSessionList(ctx: CommandContext, options: { limit?: str
   const history = await openHistory(ctx);
   const now = ctx.runtime.now();
   const sessions = history.recent(limit).map((r) => listedSession(r, now));
-  const theme = ctx.out.out;
+  const theme = ctx.out.theme;
   ctx.out.result({
     json: sessions,
     quiet: sessions.map((s) => s.session_id).join('\n') || undefined,

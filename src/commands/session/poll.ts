@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { UsageError, type ExitCodeValue } from '../../errors.js';
-import type { Runtime } from '../../runtime.js';
+import { UsageError, type ExitCodeValue } from '../../core/errors.js';
+import type { Runtime } from '../../lib/runtime.js';
 import { parsePollFlags, parseSessionId, type PollFlags } from '../../core/poll-flags.js';
 import { action, commandContext, type CommandContext } from '../context.js';
-import { loadSettings, openClient, openHistory, requireKey } from '../services.js';
+import { loadSettings, openClient, openHistory, requireKey, sessionSettings } from '../deps.js';
 import { waitForCustomer } from './wait.js';
 
 interface PollOptions extends PollFlags {
@@ -41,6 +41,8 @@ export async function runSessionPoll(ctx: CommandContext, rawId: string | undefi
   }
   const id = given ?? String(record!.session_id);
   if (options.token !== undefined) ctx.out.warn('--token is visible to other users in the process list.');
-  const client = await openClient(ctx, settings);
-  return waitForCustomer(ctx, client, history, { id, profile: settings.profile, token: options.token?.trim() ?? record?.token, record }, poll);
+  const token = options.token?.trim() ?? record?.token;
+  if (token) ctx.secrets.add(token);
+  const client = await openClient(ctx, sessionSettings(ctx, settings, record, id));
+  return waitForCustomer(ctx, client, history, { id, profile: settings.profile, token, record }, poll);
 }

@@ -1,12 +1,28 @@
 import type { ConnectSession, ConnectSessionCreated } from '../../api/types.js';
 import type { ResultStatus } from '../../core/poll.js';
-import { formatDuration } from '../../core/durations.js';
-import { sanitizeLine } from '../../core/sanitize.js';
+import { formatDuration } from '../../lib/durations.js';
+import { sanitizeLine } from '../../lib/text.js';
 import type { SessionRecord } from '../../store/history.js';
 import type { Result } from '../../ui/output.js';
 import type { Theme } from '../../ui/theme.js';
+import type { CommandContext } from '../context.js';
 
-/** The JSON of `session poll` / `status` / `create --wait`: always these keys (cli-contract.md). */
+/** A word as a POSIX shell reads it back unchanged: bare when it is plain, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The command that resumes the wait, as the user runs the CLI (`npx stackone-connect ...` under
+ * npx); none when the API the session lives on ends with this run (the demo's emulator).
+ */
+export function resumeCommand(ctx: CommandContext, id: string): string | undefined {
+  if (ctx.ephemeral) return undefined;
+  const profile = ctx.flags.profile ? ` --profile ${shellWord(ctx.flags.profile)}` : '';
+  return `${ctx.bin} session poll ${id}${profile}`;
+}
+
+/** The JSON of `session poll` / `status` / `create --wait`: always these keys (docs/contract.md). */
 export interface SessionResultJson {
   session_id: number | string | null;
   status: ResultStatus;
@@ -25,6 +41,8 @@ export function sessionResultJson(
   status: ResultStatus,
   session: ConnectSession | undefined,
   record: SessionRecord | undefined,
+  /** The linked account's provider, when neither the session nor its attempt names one. */
+  accountProvider?: string,
 ): SessionResultJson {
   const attempt = session?.latest_connection_attempt ?? null;
   const sessionId = session?.id ?? record?.session_id ?? (/^\d+$/.test(id) ? Number(id) : id);
@@ -35,7 +53,7 @@ export function sessionResultJson(
     auth_link_url: str(session?.auth_link_url) ?? str(record?.auth_link_url),
     origin_owner_id: str(session?.origin_owner_id) ?? str(record?.origin_owner_id),
     origin_owner_name: str(session?.origin_owner_name) ?? str(record?.origin_owner_name),
-    provider: str(session?.provider) ?? str(attempt?.provider) ?? str(record?.provider),
+    provider: str(session?.provider) ?? str(attempt?.provider) ?? str(accountProvider) ?? str(record?.provider),
     attempt: attempt ?? null,
   };
 }
@@ -46,12 +64,19 @@ function owner(json: { origin_owner_name: string | null; origin_owner_id: string
   return name && id ? `${name} (${id})` : (name ?? id ?? 'the customer');
 }
 
-/** One line on a failed attempt: "error: access_denied: The user denied access". */
-export function describeAttempt(attempt: ConnectSession['latest_connection_attempt']): string {
-  const parts = [attempt?.status, attempt?.oauth_error_code, attempt?.oauth_error_description].filter(
-    (p): p is string => typeof p === 'string' && p !== '',
-  );
-  return parts.map(sanitizeLine).join(': ') || 'no details given';
+/** "access_denied (The user denied access)": the OAuth error of a failed attempt, or that none was given. */
+export function oauthError(attempt: ConnectSession['latest_connection_attempt']): string {
+  const code = typeof attempt?.oauth_error_code === 'string' && attempt.oauth_error_code !== '' ? sanitizeLine(attempt.oauth_error_code) : undefined;
+  const text = typeof attempt?.oauth_error_description === 'string' && attempt.oauth_error_description !== '' ? sanitizeLine(attempt.oauth_error_description) : undefined;
+  return code && text ? `${code} (${text})` : (code ?? text ?? 'no reason given');
+}
+
+/** One line on an attempt that ended without a connection, naming the provider when it is known. */
+export function attemptEnded(attempt: ConnectSession['latest_connection_attempt'], provider: string | null): string {
+  const to = provider ? `the connection to ${sanitizeLine(provider)}` : 'the connection attempt';
+  return attempt?.status === 'cancelled'
+    ? `The customer cancelled ${to}`
+    : `${to.charAt(0).toUpperCase()}${to.slice(1)} failed: ${oauthError(attempt)}`;
 }
 
 function rows(theme: Theme, entries: [string, string | null | undefined][]): string {
@@ -61,27 +86,28 @@ function rows(theme: Theme, entries: [string, string | null | undefined][]): str
     .join('\n');
 }
 
+/** The result of `session poll`, `status` and `create --wait`: a head line that says the state, then what to keep. */
 export function sessionResult(
   theme: Theme,
   json: SessionResultJson,
   extra: { resume?: string; expiresAt?: number; now: number },
 ): Result {
   const human = () => {
+    const provider = json.provider ? sanitizeLine(json.provider) : undefined;
     const head = {
-      authenticated: `${theme.symbols.success} ${theme.strong(`${owner(json)} connected`)}${json.provider ? ` ${sanitizeLine(json.provider)}` : ''}.`,
-      pending: `${theme.symbols.info} Waiting for ${owner(json)} to connect${json.attempt ? ` (attempt ${describeAttempt(json.attempt)})` : ': the link has not been used yet'}.`,
-      error: `${theme.symbols.error} The last connection attempt failed (${describeAttempt(json.attempt)}).`,
-      cancelled: `${theme.symbols.error} The customer cancelled the last connection attempt.`,
+      authenticated: `${theme.symbols.success} ${theme.strong(`${owner(json)} connected${provider ? ` ${provider}` : ''}`)}.`,
+      pending: `${theme.symbols.info} ${owner(json)} has not connected yet: ${json.attempt ? 'an attempt is in progress' : 'the link has not been used yet'}.`,
+      error: `${theme.symbols.error} ${attemptEnded(json.attempt, json.provider)}.`,
+      cancelled: `${theme.symbols.error} ${attemptEnded(json.attempt, json.provider)}.`,
       expired: `${theme.symbols.error} Session ${json.session_id} expired before ${owner(json)} connected.`,
     }[json.status];
-    const left = extra.expiresAt !== undefined && json.status !== 'authenticated' && json.status !== 'expired'
-      ? `in ${formatDuration(extra.expiresAt - extra.now)}` : undefined;
+    const open = json.status !== 'authenticated' && json.status !== 'expired';
     const body = rows(theme, [
       ['Account', json.account_secure_id ? theme.strong(sanitizeLine(json.account_secure_id)) : undefined],
       ['Session', String(json.session_id)],
       ['Auth link', json.auth_link_url ? theme.link(sanitizeLine(json.auth_link_url)) : undefined],
-      ['Expires', left],
-      ['Resume', json.status === 'authenticated' || json.status === 'expired' ? undefined : extra.resume && theme.command(extra.resume)],
+      ['Expires', open && extra.expiresAt !== undefined ? `in ${formatDuration(extra.expiresAt - extra.now)}` : undefined],
+      ['Resume', open ? extra.resume && theme.command(extra.resume) : undefined],
     ]);
     return `${head}\n${body}\n`;
   };
@@ -91,7 +117,7 @@ export function sessionResult(
 export function createdResult(
   theme: Theme,
   created: ConnectSessionCreated,
-  extra: { expiresAt: number; now: number; pollCommand: string },
+  extra: { expiresAt: number; now: number; pollCommand: string | undefined },
 ): Result {
   const human = () => {
     const who = owner({ origin_owner_name: str(created.origin_owner_name), origin_owner_id: str(created.origin_owner_id) });
@@ -106,7 +132,7 @@ export function createdResult(
         ['Session', String(created.id)],
         ['Provider', str(created.provider) && sanitizeLine(created.provider)],
         ['Expires', `in ${formatDuration(extra.expiresAt - extra.now)} (${expiresAt.toISOString().replace(/\.\d+Z$/, 'Z')})`],
-        ['Wait', theme.command(extra.pollCommand)],
+        ['Wait', extra.pollCommand && theme.command(extra.pollCommand)],
       ]),
       '',
     ].join('\n');

@@ -1,13 +1,14 @@
 import { Command } from 'commander';
-import { ExitCode, type ExitCodeValue } from '../../errors.js';
-import type { Runtime } from '../../runtime.js';
+import { ExitCode, UsageError, type ExitCodeValue } from '../../core/errors.js';
+import { recordExpiry, statusAt } from '../../core/expiry.js';
+import type { Runtime } from '../../lib/runtime.js';
 import { parseSessionId } from '../../core/poll-flags.js';
 import { readSession, resultStatus, type ResultStatus } from '../../core/poll.js';
 import { refusedForExpiry, sessionFetcher } from '../../core/session-source.js';
 import { action, commandContext, type CommandContext } from '../context.js';
-import { loadSettings, openClient, openHistory, requireKey } from '../services.js';
-import { sessionResult, sessionResultJson } from './present.js';
-import { resumeCommand } from './wait.js';
+import { loadSettings, openClient, openHistory, requireKey, sessionSettings } from '../deps.js';
+import { resumeCommand, sessionResult, sessionResultJson } from './present.js';
+import { explainEnd } from './wait.js';
 
 const EXIT: Record<ResultStatus, ExitCodeValue> = {
   authenticated: ExitCode.Ok,
@@ -35,27 +36,33 @@ Examples:
 
 export async function runSessionStatus(ctx: CommandContext, rawId: string, options: { token?: string }): Promise<ExitCodeValue> {
   const id = parseSessionId(rawId);
+  if (options.token !== undefined && options.token.trim() === '') throw new UsageError('--token must not be empty.');
   const settings = await loadSettings(ctx);
   requireKey(settings);
   const history = await openHistory(ctx);
   const record = history.find(id, settings.profile);
-  const client = await openClient(ctx, settings);
-  const expiresAt = record ? Date.parse(record.expires_at) : NaN;
+  const token = options.token?.trim() ?? record?.token;
+  if (token) ctx.secrets.add(token);
+  const client = await openClient(ctx, sessionSettings(ctx, settings, record, id));
+  const expiresAt = recordExpiry(record);
   let session;
   try {
-    session = await sessionFetcher(client, id, options.token ?? record?.token)();
+    session = await sessionFetcher(client, id, token)();
   } catch (error) {
     // An expired session's token is refused (older deployments): the answer is "expired".
-    if (!refusedForExpiry(error, Number.isNaN(expiresAt) ? undefined : expiresAt, ctx.runtime.now())) throw error;
+    if (!refusedForExpiry(error, expiresAt, ctx.runtime.now())) throw error;
   }
   const now = ctx.runtime.now();
-  let status: ResultStatus = session ? resultStatus(readSession(session)) : 'expired';
-  if (status !== 'authenticated' && !Number.isNaN(expiresAt) && now >= expiresAt) status = 'expired';
+  const status = statusAt(session ? resultStatus(readSession(session)) : 'expired', expiresAt, now) as ResultStatus;
   const json = sessionResultJson(id, status, session, record);
-  ctx.out.result(sessionResult(ctx.out.out, json, { resume: resumeCommand(ctx, id), expiresAt: Number.isNaN(expiresAt) ? undefined : expiresAt, now }));
+  const resume = resumeCommand(ctx, id);
+  ctx.out.result(sessionResult(ctx.out.theme, json, { resume, expiresAt, now }));
   if (record) {
     await history.update(record, { status, account_secure_id: json.account_secure_id }, now)
       .catch((error: Error) => ctx.out.warn(`Could not update the session history: ${error.message}`));
   }
+  if (status === 'error' || status === 'cancelled') explainEnd(ctx, 'failed', json, {}, resume);
+  else if (status === 'expired') explainEnd(ctx, 'expired', json, {}, resume);
+  else if (status === 'pending' && ctx.out.mode === 'quiet') ctx.out.problem(`Session ${id} is not connected yet.`);
   return EXIT[status];
 }

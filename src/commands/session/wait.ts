@@ -1,15 +1,16 @@
-import { CancelledError, ExitCode, type ExitCodeValue } from '../../errors.js';
 import type { StackOneClient } from '../../api/client.js';
 import type { ConnectSession } from '../../api/types.js';
-import { formatDuration } from '../../core/durations.js';
-import { pollSession, type PollEnd, type PollEvent, type Reading } from '../../core/poll.js';
+import { CancelledError, ExitCode, type ExitCodeValue } from '../../core/errors.js';
+import { recordExpiry } from '../../core/expiry.js';
+import { PollInterrupted, pollSession, type PollEnd, type PollEvent, type Reading } from '../../core/poll.js';
 import type { PollSettings } from '../../core/poll-flags.js';
-import { sanitizeLine } from '../../core/sanitize.js';
 import { sessionFetcher } from '../../core/session-source.js';
+import { formatDuration } from '../../lib/durations.js';
+import { sanitizeLine } from '../../lib/text.js';
 import type { SessionHistory, SessionRecord } from '../../store/history.js';
-import { createProgress, type Progress } from '../../ui/progress.js';
+import { createProgress } from '../../ui/progress.js';
 import type { CommandContext } from '../context.js';
-import { describeAttempt, sessionResult, sessionResultJson } from './present.js';
+import { attemptEnded, resumeCommand, sessionResult, sessionResultJson, type SessionResultJson } from './present.js';
 
 export interface WaitTarget {
   id: string;
@@ -27,24 +28,21 @@ const EXIT: Record<PollEnd, ExitCodeValue> = {
   timeout: ExitCode.Pending,
 };
 
-export function resumeCommand(ctx: CommandContext, id: string): string {
-  const profile = ctx.flags.profile ? ` --profile ${ctx.flags.profile}` : '';
-  return `stackone-connect session poll ${id}${profile}`;
-}
+const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
-function expiresAtOf(record: SessionRecord | undefined): number | undefined {
-  const at = record ? Date.parse(record.expires_at) : NaN;
-  return Number.isNaN(at) ? undefined : at;
-}
-
-function stateText(reading: Reading | undefined): string {
+function stateText(reading: Reading | undefined, provider: string | undefined): string {
   if (!reading || reading.kind === 'waiting') return 'Waiting for the customer to open the link';
   if (reading.kind === 'failed') return `Last attempt ${reading.status}; waiting for the customer to try again`;
-  const provider = typeof reading.attempt.provider === 'string' ? ` to ${sanitizeLine(reading.attempt.provider)}` : '';
-  return `The customer is connecting${provider}`;
+  const to = str(reading.attempt.provider) ?? provider;
+  return `The customer is connecting${to ? ` to ${sanitizeLine(to)}` : ''}`;
 }
 
-/** Polls until an end (cli-contract.md, "Polling"), shows progress, prints the result, returns the exit code. */
+/** "Reading the session failed: 503 Service Unavailable. Retrying in 2s (failure 1)." */
+function retryLine(error: Error, delayMs: number, failures: number): string {
+  return `${sanitizeLine(error.message).replace(/\.$/, '')}. Retrying in ${formatDuration(delayMs)} (failure ${failures}).`;
+}
+
+/** Polls until an end (docs/contract.md, "Polling"), shows progress, prints the result, returns the exit code. */
 export async function waitForCustomer(
   ctx: CommandContext,
   client: StackOneClient,
@@ -53,9 +51,11 @@ export async function waitForCustomer(
   poll: PollSettings,
 ): Promise<ExitCodeValue> {
   const { out, runtime } = ctx;
-  const expiresAt = expiresAtOf(target.record);
+  const theme = out.errTheme;
+  const expiresAt = recordExpiry(target.record);
   const started = runtime.now();
   const resume = resumeCommand(ctx, target.id);
+  const knownProvider = str(target.initial?.provider) ?? str(target.record?.provider);
   const progress = await createProgress(out);
   let reading: Reading | undefined;
   let lastSession: ConnectSession | undefined;
@@ -64,12 +64,12 @@ export async function waitForCustomer(
     const elapsed = `${formatDuration(runtime.now() - started)} elapsed`;
     const left = expiresAt === undefined ? '' : ` · expires in ${formatDuration(expiresAt - runtime.now())}`;
     const timeout = poll.timeoutMs === undefined ? '' : ` · timeout in ${formatDuration(started + poll.timeoutMs - runtime.now())}`;
-    progress.update(`${stateText(reading)} · ${elapsed}${left}${timeout}`);
+    progress.update(`${stateText(reading, knownProvider)} · ${elapsed}${left}${timeout}`);
   };
   const stopTicker = runtime.timer(1000, spin, { repeat: true });
 
   const expiry = expiresAt === undefined ? 'expiry unknown: only --timeout ends the wait' : `expires in ${formatDuration(expiresAt - started)}`;
-  progress.note(out.err.muted(`Waiting for the customer to connect (session ${target.id}, ${expiry}). Ctrl-C stops waiting; the session stays open.`));
+  progress.note(theme.muted(`Waiting for the customer to connect (session ${target.id}, ${expiry}). Ctrl-C stops waiting; the session stays open.`));
   spin();
 
   const onEvent = (event: PollEvent) => {
@@ -77,26 +77,26 @@ export async function waitForCustomer(
       reading = event.reading;
       if (event.changed) {
         if (reading.kind === 'failed') {
-          progress.note(`${out.err.symbols.error} Connection attempt ${describeAttempt(reading.attempt)}.${poll.failFast ? '' : ' The customer can try again; still waiting.'}`);
+          const provider = str(reading.attempt.provider) ?? knownProvider ?? null;
+          progress.note(`${theme.symbols.error} ${attemptEnded(reading.attempt, provider)}.${poll.failFast ? '' : ' The customer can try again; still waiting.'}`);
         } else if (reading.kind === 'pending') {
-          progress.note(`${out.err.symbols.info} ${stateText(reading)}.`);
+          progress.note(`${theme.symbols.info} ${stateText(reading, knownProvider)}.`);
         }
       }
       spin();
     } else if (event.type === 'retry') {
-      progress.alert(out.err.warning(`${out.err.symbols.warning} Could not read the session: ${sanitizeLine(event.error.message)} Retrying in ${formatDuration(event.delayMs)} (failure ${event.failures}).`));
+      progress.alert(theme.warning(`${theme.symbols.warning} ${retryLine(event.error, event.delayMs, event.failures)}`));
     } else {
-      progress.note(out.err.muted(`Reading the session again after ${event.failures} failed ${event.failures === 1 ? 'try' : 'tries'}.`));
+      progress.note(theme.muted(`Reading the session again after ${event.failures} failed ${event.failures === 1 ? 'try' : 'tries'}.`));
     }
   };
 
   const fetchSession = sessionFetcher(client, target.id, target.token, (status) =>
-    progress.note(out.err.muted(`This deployment answered ${status} to GET /connect_sessions/${target.id}; polling with the session token instead.`)),
+    progress.note(theme.muted(`This deployment answered ${status} to GET /connect_sessions/${target.id}; polling with the session token instead.`)),
   );
-  let end: PollEnd | 'interrupted';
-  let status;
+  let outcome;
   try {
-    const outcome = await pollSession(
+    outcome = await pollSession(
       { ...poll, expiresAt },
       {
         fetchSession: async () => (lastSession = await fetchSession()),
@@ -107,39 +107,77 @@ export async function waitForCustomer(
         onEvent,
       },
     );
-    end = outcome.end;
-    status = outcome.status;
   } catch (error) {
-    if (!(error instanceof CancelledError)) throw error;
-    end = 'interrupted';
-    status = 'pending' as const;
+    if (error instanceof PollInterrupted) return interrupted(ctx, target, error, lastSession, expiresAt, resume);
+    throw error;
   } finally {
     stopTicker();
     progress.stop();
   }
 
   const session = lastSession ? { ...target.initial, ...lastSession } : target.initial;
-  const json = sessionResultJson(target.id, status, session, target.record);
-  const result = sessionResult(out.out, json, { resume, expiresAt, now: runtime.now() });
+  let json = sessionResultJson(target.id, outcome.status, session, target.record);
+  // The customer picked the provider in the hub: the linked account says which (one more request).
+  if (json.status === 'authenticated' && json.provider === null && json.account_secure_id) {
+    const account = await client.getAccount(json.account_secure_id).catch((error: Error) => void out.trace(`No provider from the linked account: ${sanitizeLine(error.message)}`));
+    const provider = str(account?.provider_name) ?? str(account?.provider);
+    if (provider) json = sessionResultJson(target.id, outcome.status, session, target.record, provider);
+  }
+  const result = sessionResult(out.theme, json, { resume, expiresAt, now: runtime.now() });
   // Below the spinner's notes on the same terminal, a blank line sets the outcome apart.
   const shared = out.mode === 'human' && out.stderrIsTTY && Boolean(runtime.stdout.isTTY);
   out.result(shared ? { ...result, human: () => `\n${result.human()}` } : result);
-  await remember(ctx, history, target, json.status, json.account_secure_id);
-
-  if (end === 'interrupted') {
-    const until = expiresAt === undefined ? '' : ` until it expires in ${formatDuration(expiresAt - runtime.now())}`;
-    throw new CancelledError(`Stopped waiting. Session ${target.id} stays open${until}.`, `Resume with: ${resume}`);
-  }
-  if (end === 'expired') out.info(out.err.muted('Create a new session with `stackone-connect session create`.'));
-  if (end === 'timeout') out.info(out.err.muted(`Still waiting after --timeout ${formatDuration(poll.timeoutMs ?? 0)}. Resume with: ${resume}`));
-  return EXIT[end];
+  await remember(ctx, history, target, json);
+  if (outcome.end !== 'authenticated') explainEnd(ctx, outcome.end, json, poll, resume);
+  return EXIT[outcome.end];
 }
 
-/** The last known status goes to the history; failing to write it must not hide the result. */
-async function remember(ctx: CommandContext, history: SessionHistory, target: WaitTarget, status: string, accountId: string | null) {
+/**
+ * A non-zero end always leaves one line on stderr that says why, --quiet or not. On a terminal
+ * that just showed the result's head line on stdout, only the next step is added.
+ */
+export function explainEnd(ctx: CommandContext, end: Exclude<PollEnd, 'authenticated'>, json: SessionResultJson, poll: { timeoutMs?: number }, resume: string | undefined) {
+  const { out, runtime } = ctx;
+  const who = json.origin_owner_name ? sanitizeLine(json.origin_owner_name) : 'the customer';
+  const ends: Record<typeof end, [string, string | undefined]> = {
+    failed: [`${attemptEnded(json.attempt, json.provider)} (--fail-fast).`, resume && `The link still works: resume with ${resume}`],
+    expired: [`Session ${json.session_id} expired before ${who} connected.`, `Create a new session: ${ctx.bin} session create`],
+    timeout: [`Still waiting after --timeout ${formatDuration(poll.timeoutMs ?? 0)}: ${who} has not connected yet.`, resume && `Resume with: ${resume}`],
+  };
+  const [reason, next] = ends[end];
+  const onScreen = out.mode === 'human' && out.stderrIsTTY && Boolean(runtime.stdout.isTTY);
+  if (onScreen && end !== 'timeout') {
+    if (next) out.info(out.errTheme.muted(next));
+    return;
+  }
+  out.problem(next ? `${reason} ${next}` : reason);
+}
+
+/** Ctrl-C, SIGTERM or SIGHUP while waiting: the session stays open; say so, and how to come back. */
+async function interrupted(
+  ctx: CommandContext,
+  target: WaitTarget,
+  error: PollInterrupted,
+  lastSession: ConnectSession | undefined,
+  expiresAt: number | undefined,
+  resume: string | undefined,
+): Promise<never> {
+  const { out, runtime } = ctx;
+  // --json always prints its object; a human block would only repeat "not connected yet".
+  if (out.mode === 'json') {
+    const session = lastSession ? { ...target.initial, ...lastSession } : target.initial;
+    out.result(sessionResult(out.theme, sessionResultJson(target.id, 'pending', session, target.record), { now: runtime.now() }));
+  }
+  const until = expiresAt === undefined ? '' : ` until it expires in ${formatDuration(expiresAt - runtime.now())}`;
+  const unreached = error.answered ? '' : ' (the API did not answer during this wait)';
+  throw new CancelledError(`Stopped waiting. Session ${target.id} stays open${until}${unreached}.`, resume && `Resume with: ${resume}`, error.reason);
+}
+
+/** What was learnt goes to the history; failing to write it must not hide the result. */
+async function remember(ctx: CommandContext, history: SessionHistory, target: WaitTarget, json: SessionResultJson) {
   if (!target.record) return;
   try {
-    await history.update(target.record, { status, account_secure_id: accountId }, ctx.runtime.now());
+    await history.update(target.record, { status: json.status, account_secure_id: json.account_secure_id, provider: json.provider ?? undefined }, ctx.runtime.now());
   } catch (error) {
     ctx.out.warn(`Could not update the session history: ${(error as Error).message}`);
   }

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../core/durations.js';
+import { formatDuration } from '../../lib/durations.js';
 import { findConnector } from '../catalogue.js';
 import type { AttemptRecord, SessionRecord } from '../state.js';
 import { HUB_CSS } from './style.js';

@@ -2,7 +2,7 @@ import { errorReply, isJsonContentType, jsonReply, type Reply } from '../http.js
 import type { SessionInput } from '../types.js';
 import { validateAgainst, type Violation } from '../validation.js';
 import type { ApiRequest, Handler } from './context.js';
-import { parseJson } from '../../core/json.js';
+import { parseJson } from '../../lib/json.js';
 
 const FIELDS = [
   'origin_owner_id', 'origin_owner_name', 'categories', 'provider', 'provider_version', 'origin_username',

@@ -1,4 +1,4 @@
-import type { Ask } from './ui/prompts.js';
+import type { Ask } from './ask.js';
 
 /** What a command may touch of the process: injected so tests can run commands in-process. */
 export interface Runtime {
@@ -22,6 +22,7 @@ export interface Runtime {
 
 /** The runtime's timer on Node's own timers (main.ts). */
 export function nodeTimer(ms: number, fn: () => void, options: { repeat?: boolean } = {}): () => void {
+  ms = Math.min(ms, 2 ** 31 - 1); // beyond this setTimeout fires at once; nothing here waits that long
   if (options.repeat) {
     const interval = setInterval(fn, ms);
     interval.unref();
@@ -30,12 +31,6 @@ export function nodeTimer(ms: number, fn: () => void, options: { repeat?: boolea
   const timeout = setTimeout(fn, ms);
   timeout.unref();
   return () => clearTimeout(timeout);
-}
-
-/** An env flag such as CI or STACKONE_NO_INPUT: set, non-empty, and not "0"/"false". */
-export function envFlag(env: NodeJS.ProcessEnv, name: string): boolean {
-  const value = env[name];
-  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
 
 export const VERSION: string = __VERSION__;

@@ -1,11 +1,11 @@
-import { AuthError } from '../errors.js';
-import { USER_AGENT } from '../runtime.js';
-import { redactKey } from '../core/redact.js';
-import { resolveSettings, type Settings } from '../core/settings.js';
-import { formatDuration } from '../core/durations.js';
+import { AuthError } from '../core/errors.js';
+import { USER_AGENT } from '../lib/runtime.js';
+import { redactKey } from '../lib/text.js';
+import { resolveSettings, validateBaseUrl, type Settings } from '../core/settings.js';
+import { formatDuration } from '../lib/durations.js';
 import type { StackOneClient } from '../api/client.js';
 import type { ProfileStore } from '../store/profiles.js';
-import type { SessionHistory } from '../store/history.js';
+import type { SessionHistory, SessionRecord } from '../store/history.js';
 import type { CommandContext } from './context.js';
 
 // Everything here is loaded on demand: `--help` and `--version` never pay for ofetch or conf.
@@ -25,7 +25,19 @@ export async function openHistory(ctx: CommandContext): Promise<SessionHistory> 
 
 export async function loadSettings(ctx: CommandContext): Promise<Settings> {
   const profiles = await openProfiles(ctx);
-  return resolveSettings(ctx.flags, ctx.runtime.env, profiles);
+  return resolveSettings(ctx.flags, ctx.env, profiles);
+}
+
+/**
+ * The settings to read a session with: a session of the history is read at the API that created
+ * it, whatever --base-url or STACKONE_BASE_URL say now, so that its token goes to no other API.
+ */
+export function sessionSettings(ctx: CommandContext, settings: Settings, record: SessionRecord | undefined, id: string): Settings {
+  if (!record || record.base_url === settings.baseUrl) return settings;
+  const baseUrl = validateBaseUrl(record.base_url, 'history');
+  const source = settings.baseUrlSource === 'flag' ? '--base-url' : settings.baseUrlSource === 'env' ? 'STACKONE_BASE_URL' : 'the profile';
+  ctx.out.warn(`Session ${id} was created at ${baseUrl}: reading it there, not at ${settings.baseUrl} (${source}).`);
+  return { ...settings, baseUrl };
 }
 
 /** The key must be there before anything is sent (exit 4, nothing sent). */
@@ -44,6 +56,7 @@ export function warnIfKeyFlag(ctx: CommandContext, settings: Settings): void {
 /** An API client for the resolved settings, with --verbose traces and retry notes on stderr. */
 export async function openClient(ctx: CommandContext, settings: Settings, apiKey = requireKey(settings)): Promise<StackOneClient> {
   warnIfKeyFlag(ctx, settings);
+  ctx.secrets.add(apiKey); // whatever its source (a profile, stdin): never quoted back in an error
   const { createClient } = await import('../api/client.js');
   ctx.out.trace(`profile ${settings.profile}, key ${redactKey(apiKey)} (from ${settings.keySource ?? 'flag'}), base URL ${settings.baseUrl}`);
   return createClient({
@@ -52,7 +65,7 @@ export async function openClient(ctx: CommandContext, settings: Settings, apiKey
     userAgent: USER_AGENT,
     timeoutMs: ctx.requestTimeoutMs,
     signal: ctx.runtime.signal,
-    env: ctx.runtime.env,
+    proxy: ctx.env.proxy,
     now: ctx.runtime.now,
     sleep: ctx.runtime.sleep,
     trace: ctx.verbose ? (line) => ctx.out.trace(line) : undefined,

@@ -1,16 +1,13 @@
-import { parseDurationMs } from '../core/durations.js';
-import type { AttemptOutcome, EmulatorOptions } from './types.js';
+import { UsageError } from '../core/errors.js';
+import type { AttemptOutcome, EmulatorOptions } from '../emulator/types.js';
+import { parseDurationMs } from '../lib/durations.js';
 
-/** A flag value the emulator cannot use; the command turns it into a usage error (exit 2). */
-export class FlagValueError extends Error {
-  constructor(
-    readonly flag: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'FlagValueError';
-  }
-}
+// The emulator command's flags -> startEmulator's options. Each bad value is a UsageError (exit 2)
+// that names the flag; limits keep every wait within what a timer can hold.
+
+const HELP = 'See `stackone-connect emulator --help`.';
+const bad = (message: string) => new UsageError(message, HELP);
+const DAY = 86_400_000;
 
 /** The emulator command's flags as commander hands them over (strings, booleans). */
 export interface EmulatorFlags {
@@ -30,7 +27,7 @@ export interface EmulatorFlags {
 
 export function parsePort(text: string): number {
   const port = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!(port >= 0 && port <= 65535)) throw new FlagValueError('--port', `--port must be a whole number from 0 to 65535 (0 = any free port), got "${text}"`);
+  if (!(port >= 0 && port <= 65535)) throw bad(`--port must be a whole number from 0 to 65535 (0 = any free port), got "${text}"`);
   return port;
 }
 
@@ -39,16 +36,17 @@ export function parseLatency(text: string): number | [number, number] {
   const parts = text.split('-');
   const values = parts.map((p) => parseDurationMs(p, 'ms'));
   const [min, max] = values;
-  if (parts.length === 1 && min !== undefined) return min;
-  if (parts.length === 2 && min !== undefined && max !== undefined && min <= max) return [min, max];
-  throw new FlagValueError('--latency', `--latency must be milliseconds or a range min-max, e.g. 200, 500ms or 100-800, got "${text}"`);
+  const sane = (ms: number | undefined): ms is number => ms !== undefined && ms <= 600_000;
+  if (parts.length === 1 && sane(min)) return min;
+  if (parts.length === 2 && sane(min) && sane(max) && min <= max) return [min, max];
+  throw bad(`--latency must be milliseconds or a range min-max up to 10m, e.g. 200, 500ms or 100-800, got "${text}"`);
 }
 
 /** A share from 0 to 1; `10%` is accepted too. */
 export function parseErrorRate(text: string): number {
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
   const rate = percent ? Number(percent[1]) / 100 : /^\s*\d*\.?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!(rate >= 0 && rate <= 1)) throw new FlagValueError('--error-rate', `--error-rate must be a number from 0 to 1, e.g. 0.1, got "${text}"`);
+  if (!(rate >= 0 && rate <= 1)) throw bad(`--error-rate must be a number from 0 to 1, e.g. 0.1, got "${text}"`);
   return rate;
 }
 
@@ -57,8 +55,8 @@ export function parseRateLimit(text: string): { limit: number; windowMs: number 
   const [count, window, ...rest] = text.split('/');
   const limit = count !== undefined && /^\s*\d+\s*$/.test(count) ? Number(count) : Number.NaN;
   const windowMs = window === undefined ? 60_000 : parseDurationMs(window, 's');
-  if (rest.length > 0 || !(limit >= 1) || windowMs === undefined || windowMs <= 0) {
-    throw new FlagValueError('--rate-limit', `--rate-limit must be <requests>[/<window>], e.g. 100 or 100/60s, got "${text}"`);
+  if (rest.length > 0 || !(limit >= 1) || windowMs === undefined || windowMs <= 0 || windowMs > DAY) {
+    throw bad(`--rate-limit must be <requests>[/<window>], e.g. 100 or 100/60s, got "${text}"`);
   }
   return { limit, windowMs };
 }
@@ -66,14 +64,14 @@ export function parseRateLimit(text: string): { limit: number; windowMs: number 
 /** Whole seconds (`30` or `30s`), as the Retry-After header carries them. */
 export function parseRetryAfter(text: string): number {
   const ms = parseDurationMs(text, 's');
-  if (ms === undefined || ms % 1000 !== 0) throw new FlagValueError('--retry-after', `--retry-after must be whole seconds, e.g. 30, got "${text}"`);
+  if (ms === undefined || ms % 1000 !== 0 || ms > DAY) throw bad(`--retry-after must be whole seconds up to a day, e.g. 30, got "${text}"`);
   return ms / 1000;
 }
 
 /** `5s`, `500ms`, `2m`; a bare number is seconds. */
 export function parseAutoComplete(text: string): number {
   const ms = parseDurationMs(text, 's');
-  if (ms === undefined) throw new FlagValueError('--auto-complete', `--auto-complete must be a duration such as 5s, 500ms or 2m, got "${text}"`);
+  if (ms === undefined || ms > 365 * DAY) throw bad(`--auto-complete must be a duration up to 365d, such as 5s, 500ms or 2m, got "${text}"`);
   return ms;
 }
 
@@ -86,7 +84,7 @@ export function parsePublicUrl(text: string): string {
     url = undefined;
   }
   if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-    throw new FlagValueError('--public-url', `--public-url must be an http or https URL with no path, e.g. http://emulator:4010, got "${text}"`);
+    throw bad(`--public-url must be an http or https URL with no path, e.g. http://emulator:4010, got "${text}"`);
   }
   return url.origin;
 }
@@ -95,21 +93,21 @@ const OUTCOMES: readonly AttemptOutcome[] = ['connect', 'fail', 'cancel'];
 
 export function parseOutcome(text: string): AttemptOutcome {
   const outcome = text.trim().toLowerCase() as AttemptOutcome;
-  if (!OUTCOMES.includes(outcome)) throw new FlagValueError('--auto-outcome', `--auto-outcome must be one of ${OUTCOMES.join(', ')}, got "${text}"`);
+  if (!OUTCOMES.includes(outcome)) throw bad(`--auto-outcome must be one of ${OUTCOMES.join(', ')}, got "${text}"`);
   return outcome;
 }
 
 /** Validated options for startEmulator, from the command's flags. */
 export function optionsFromFlags(flags: EmulatorFlags): EmulatorOptions {
-  if (flags.apiKey !== undefined && flags.apiKey.trim() === '') throw new FlagValueError('--api-key', '--api-key must not be empty');
+  if (flags.apiKey !== undefined && flags.apiKey.trim() === '') throw bad('--api-key must not be empty');
   if (flags.apiKey !== undefined && flags.anyKey) {
-    throw new FlagValueError('--any-key', '--api-key and --any-key cannot be used together: pick one');
+    throw bad('--api-key and --any-key cannot be used together: pick one');
   }
   if (flags.retryAfter !== undefined && flags.rateLimit === undefined) {
-    throw new FlagValueError('--retry-after', '--retry-after applies to --rate-limit: add --rate-limit <n>[/<window>]');
+    throw bad('--retry-after applies to --rate-limit: add --rate-limit <n>[/<window>]');
   }
   if (flags.autoOutcome !== undefined && flags.autoComplete === undefined) {
-    throw new FlagValueError('--auto-outcome', '--auto-outcome applies to --auto-complete: add --auto-complete <delay>');
+    throw bad('--auto-outcome applies to --auto-complete: add --auto-complete <delay>');
   }
   const host = flags.host?.trim() || '127.0.0.1';
   const options: EmulatorOptions = { port: parsePort(flags.port ?? '4010'), host };

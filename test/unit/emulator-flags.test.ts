@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import {
-  FlagValueError,
   optionsFromFlags,
   parseAutoComplete,
   parseErrorRate,
@@ -10,14 +10,15 @@ import {
   parsePublicUrl,
   parseRateLimit,
   parseRetryAfter,
-} from '../../../src/emulator/flags.js';
-import { isLoopbackHost } from '../../../src/core/settings.js';
+} from '../../src/commands/emulator-flags.js';
+import { isLoopbackHost } from '../../src/lib/net.js';
 
+/** The flag a UsageError names first, as the message starts with it. */
 function flagOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (error) {
-    if (error instanceof FlagValueError) return error.flag;
+    if (error instanceof UsageError) return /^(--[a-z-]+)/.exec(error.message)?.[1];
     throw error;
   }
   return undefined;
@@ -85,7 +86,7 @@ describe('emulator flag values', () => {
       autoComplete: { afterMs: 1000, outcome: 'cancel' },
       legacy: true,
     });
-    expect(flagOf(() => optionsFromFlags({ apiKey: 'k', anyKey: true }))).toBe('--any-key');
+    expect(flagOf(() => optionsFromFlags({ apiKey: 'k', anyKey: true }))).toBe('--api-key'); // "--api-key and --any-key cannot be used together"
     expect(flagOf(() => optionsFromFlags({ apiKey: ' ' }))).toBe('--api-key');
     expect(flagOf(() => optionsFromFlags({ retryAfter: '5' }))).toBe('--retry-after');
     expect(flagOf(() => optionsFromFlags({ autoOutcome: 'fail' }))).toBe('--auto-outcome');

@@ -1,13 +1,17 @@
-/** Exit codes are part of the contract (cli-contract.md, "Exit codes"). */
+/** Exit codes are part of the contract (docs/contract.md, "Exit codes"). */
 export const ExitCode = {
   Ok: 0,
   Error: 1,
+  /** Bad or missing flags or values, or the summary was declined: nothing was sent. */
   Usage: 2,
   AttemptFailed: 3,
   Auth: 4,
   Expired: 5,
   Pending: 8,
+  /** 128 + the signal's number, as shells and CI runners read it. */
+  Hangup: 129,
   Interrupted: 130,
+  Terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -38,10 +42,22 @@ export class AuthError extends CliError {
   }
 }
 
-/** Ctrl-C, at a prompt or while waiting (exit 130). */
+/** The exit code of a run ended by a signal: 130 for Ctrl-C (SIGINT), 143 for SIGTERM, 129 for SIGHUP. */
+export function signalExitCode(signal: unknown): ExitCodeValue {
+  return signal === 'SIGTERM' ? ExitCode.Terminated : signal === 'SIGHUP' ? ExitCode.Hangup : ExitCode.Interrupted;
+}
+
+/** Ctrl-C (or SIGTERM, SIGHUP), at a prompt or while waiting: 128 + the signal's number. */
 export class CancelledError extends CliError {
-  constructor(message = 'Interrupted.', suggestion?: string) {
-    super(message, { exitCode: ExitCode.Interrupted, suggestion });
+  constructor(message = 'Interrupted.', suggestion?: string, signal?: unknown) {
+    super(message, { exitCode: signalExitCode(signal), suggestion });
+  }
+}
+
+/** The person said no to the summary of interactive mode: not an interruption; nothing was sent (exit 2). */
+export class DeclinedError extends CliError {
+  constructor() {
+    super('Not created: the summary was declined. Nothing was sent.', { exitCode: ExitCode.Usage, suggestion: 'Run the command again to start over.' });
   }
 }
 
