@@ -16,6 +16,12 @@ async function main(): Promise<void> {
     if (error.code === 'EPIPE') process.exit(ExitCode.Ok);
     throw error;
   });
+  // stderr closed by its reader (`2>&1 >/dev/null | head -c1`): progress and errors have nowhere
+  // to go, and that must not turn into a crash; the exit code still says what happened.
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // A closed terminal: stop as for SIGTERM (129), saying what stays open, instead of dying silently.

@@ -58,6 +58,20 @@ describe('pipes', () => {
     expect(code).toBe(0);
   });
 
+  test('stderr closed by its reader (`2>&1 >/dev/null | head -c1`): no crash, the exit code of the command', async () => {
+    // A warning goes to stderr, and the create succeeds: exit 0, not a crash on the closed pipe.
+    const child = spawn(process.execPath, [BIN, 'session', 'create', '--origin-owner-id', 'a', '--origin-owner-name', 'A', '--provider-version', '1', '--quiet'], {
+      env: cleanEnv(h.env()), stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr.destroy();
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hub\?token=\S+\n$/);
+    expect(h.createBodies()).toHaveLength(1);
+  });
+
   test('stdin and stdout as pipes: --metadata @- reads the pipe, and the output has no colour or spinner', async () => {
     const run = await h.cli(['session', 'create', '--origin-owner-id', 'acme', '--origin-owner-name', 'Acme', '--metadata', '@-', '--quiet'], {
       input: '{"crm_id":"42"}',
