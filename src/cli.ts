@@ -3,6 +3,7 @@ import { buildContext } from './commands/context.js';
 import { readEnvironment } from './lib/env.js';
 import { VERSION, type Runtime } from './lib/runtime.js';
 import { colorLevel, red } from './ui/color-level.js';
+import { authListCommand } from './commands/auth/list.js';
 import { authLoginCommand } from './commands/auth/login.js';
 import { authLogoutCommand } from './commands/auth/logout.js';
 import { authStatusCommand } from './commands/auth/status.js';
@@ -61,7 +62,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 attempt failed, 4 auth, 5 expired, 8 still
     session.addCommand(inherit(make(runtime), session));
   }
   const auth = program.command('auth').description('manage API keys and profiles');
-  for (const make of [authLoginCommand, authStatusCommand, authLogoutCommand, authSwitchCommand]) {
+  for (const make of [authLoginCommand, authStatusCommand, authListCommand, authLogoutCommand, authSwitchCommand]) {
     auth.addCommand(inherit(make(runtime), auth));
   }
   program.addCommand(inherit(emulatorCommand(runtime), program));

@@ -186,6 +186,19 @@ async function askSessionInput(given: PartialBody, deps: SessionPromptDeps): Pro
   return body;
 }
 
+/** The profile to make the default: the current default first in the list, and marked. */
+export function promptProfile(profiles: { name: string; default: boolean; key: string | null; base_url: string | null }[], q: Ask): Promise<string> {
+  return dialogue('Cancelled; the default profile is unchanged.', () => q.select({
+    message: 'Profile to make the default:',
+    choices: profiles.map((p) => ({
+      value: p.name,
+      name: `${sanitizeLine(p.name)}${p.default ? ' (the default now)' : ''}`,
+      description: [p.key ? `key ${p.key}` : 'no key', p.base_url && sanitizeLine(p.base_url)].filter(Boolean).join(' · '),
+    })),
+    default: profiles.find((p) => p.default)?.name,
+  }));
+}
+
 /** Hidden input: the key never echoes, not even as its length. */
 export async function promptApiKey(profile: string, q: Ask): Promise<string> {
   const key = await dialogue('Cancelled; no key was stored.', () => q.password({

@@ -135,7 +135,7 @@ describe('auth status', () => {
     await store(TEST_KEY);
     const result = await run(['auth', 'status']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/Profile\s+default \(default\)/);
+    expect(result.stdout).toMatch(/Profile\s+default · the default profile/);
     expect(result.stdout).toContain(`Base URL  ${h.emulator.url} (STACKONE_BASE_URL)`);
     expect(result.stdout).toMatch(/API key\s+v1\.e…cdef \(from the profile\)/);
     expect(result.stdout).toMatch(/Verified\s+✓ the API accepted the key/);
@@ -175,6 +175,7 @@ describe('auth status', () => {
       key_source: 'profile',
       verified: true,
       config_file: join(h.configDir, 'config.json'),
+      profiles: [{ name: 'default', default: true, key: 'v1.e…cdef', base_url: null }],
     });
   });
 
@@ -253,6 +254,59 @@ describe('auth switch and profiles', () => {
     expect(keyOf(byEnv.requests[0]!)).toBe(KEY_EU);
     const status = oneJsonLine<AuthStatus>((await run(['auth', 'status', '--json', '--no-verify'])).stdout);
     expect(status).toMatchObject({ profile: 'eu', default_profile: 'eu' });
+  });
+
+  test('auth status lists every stored profile, the default marked, keys redacted; the active one is not "default (default)"', async () => {
+    await store(KEY_PROFILE);
+    await store(KEY_EU, ['--profile', 'eu', '--base-url', byEnv.url]);
+    const result = await run(['auth', 'status', '--no-verify']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('  Profile   default · the default profile\n');
+    expect(result.stdout).toContain('Stored profiles (* the default):\n');
+    expect(result.stdout).toMatch(/^  \* default  key prof…M7xN$/m);
+    expect(result.stdout).toMatch(new RegExp(`^    eu       key euky…P3dK  ${byEnv.url.replace(/[.]/g, '\\.')}$`, 'm'));
+    expect(result.stdout).not.toContain('(default)');
+    expectKeyHidden(result, KEY_EU);
+    const json = oneJsonLine<AuthStatus & { profiles: unknown[] }>((await run(['auth', 'status', '--json', '--no-verify'])).stdout);
+    expect(json.profiles).toEqual([
+      { name: 'default', default: true, key: 'prof…M7xN', base_url: null },
+      { name: 'eu', default: false, key: 'euky…P3dK', base_url: byEnv.url },
+    ]);
+    const eu = await run(['auth', 'status', '--no-verify', '--profile', 'eu']);
+    expect(eu.stdout).toContain('  Profile   eu · from --profile\n');
+    expect(eu.stdout).toMatch(/^    eu       .*\(in use here\)$/m);
+  });
+
+  test('auth list: the profiles, without checking anything; --json and --quiet for scripts', async () => {
+    await store(KEY_PROFILE);
+    await store(KEY_EU, ['--profile', 'eu']);
+    const human = await run(['auth', 'list']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toBe('  * default  key prof…M7xN\n    eu       key euky…P3dK\n');
+    expect((await run(['auth', 'list', '--quiet'])).stdout).toBe('default\neu\n');
+    expect(oneJsonLine<{ name: string }[]>((await run(['auth', 'list', '--json'])).stdout).map((p) => p.name)).toEqual(['default', 'eu']);
+    expect(h.emulator.requests).toHaveLength(0);
+    expect((await h.cli(['auth', 'list'], { env: { STACKONE_CONFIG_DIR: join(h.configDir, 'none') } })).stdout).toMatch(/No profiles stored yet\. Store a key: stackone-connect auth login/);
+  });
+
+  test('auth switch without a name: a picker in a terminal, the names (exit 2) elsewhere', async () => {
+    await store(KEY_PROFILE);
+    await store(KEY_EU, ['--profile', 'eu']);
+    const piped = await run(['auth', 'switch']);
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toBe('✗ Which profile? Give its name.\n  Stored profiles: default (the default), eu. Example: stackone-connect auth switch default\n');
+    let offered: unknown;
+    const picked = await h.cli(['auth', 'switch'], {
+      tty: true,
+      env: { STACKONE_API_KEY: undefined },
+      answers: [['select', 'Profile to make the default', (config: { choices: { name: string }[]; default: string }) => {
+        offered = { names: config.choices.map((c) => c.name), default: config.default };
+        return 'eu';
+      }]],
+    });
+    expect(picked.code, picked.stderr).toBe(0);
+    expect(offered).toEqual({ names: ['default (the default now)', 'eu'], default: 'default' });
+    expect(configOf(h.configDir).default_profile).toBe('eu');
   });
 
   test('auth switch to an unknown profile exits 2, lists the stored ones, and changes nothing', async () => {

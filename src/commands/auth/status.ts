@@ -6,6 +6,7 @@ import { sanitizeLine } from '../../lib/text.js';
 import { action, commandContext, type CommandContext } from '../context.js';
 import { openClient, openProfiles, warnIfKeyFlag } from '../deps.js';
 import { resolveSettings } from '../../core/settings.js';
+import { listedProfiles, profilesTable } from './list.js';
 import { isRejection, verifyKey } from './shared.js';
 
 const SOURCE = { flag: '--api-key', env: 'STACKONE_API_KEY', profile: 'the profile' } as const;
@@ -42,6 +43,7 @@ export async function runAuthStatus(ctx: CommandContext, options: { verify?: boo
     warnIfKeyFlag(ctx, settings); // openClient warns otherwise: --api-key is in the process list either way
   }
   const key = settings.apiKey ? redactKey(settings.apiKey) : null;
+  const listed = listedProfiles(profiles);
   out.result({
     json: {
       profile: settings.profile,
@@ -52,6 +54,7 @@ export async function runAuthStatus(ctx: CommandContext, options: { verify?: boo
       key_source: settings.keySource ?? null,
       verified,
       config_file: profiles.path,
+      profiles: listed,
     },
     quiet: settings.profile,
     human: () => {
@@ -59,12 +62,14 @@ export async function runAuthStatus(ctx: CommandContext, options: { verify?: boo
       const row = (label: string, value: string) => `  ${t.muted(label.padEnd(10))}${value}`;
       const check = verified === true ? `${t.symbols.success} the API accepted the key`
         : verified === false ? `${t.symbols.error} the API rejected the key` : t.muted('not checked');
+      const which = settings.profile === defaultProfile ? 'the default profile' : ctx.flags.profile ? 'from --profile' : ctx.env.profile ? 'from STACKONE_PROFILE' : undefined;
       return [
-        row('Profile', `${sanitizeLine(settings.profile)}${settings.profile === defaultProfile ? t.muted(' (default)') : ''}`),
+        row('Profile', `${sanitizeLine(settings.profile)}${which ? t.muted(` · ${which}`) : ''}`),
         row('Base URL', `${settings.baseUrl} ${t.muted(`(${URL_SOURCE[settings.baseUrlSource]})`)}`),
         row('API key', key ? `${key} ${t.muted(`(from ${SOURCE[settings.keySource!]})`)}` : t.error('none')),
         row('Verified', key ? check : t.muted('-')),
         row('Config', profiles.path),
+        ...(listed.length > 0 ? ['', `Stored profiles (${t.success('*')} the default):`, profilesTable(t, listed, settings.profile)] : []),
         '',
       ].join('\n');
     },
