@@ -54,7 +54,8 @@ Examples:
   $ stackone-connect session create            # interactive: asks, shows the link, waits
   $ stackone-connect demo                      # the whole flow offline, against the built-in emulator
 
-Exit codes: 0 ok, 1 error, 2 usage, 3 attempt failed, 4 auth, 5 expired, 8 still pending, 130 interrupted.`);
+Exit codes: 0 ok, 1 error, 2 usage (nothing sent), 3 attempt failed, 4 auth, 5 expired, 8 still pending,
+130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP).`);
 
   // Subcommands inherit exitOverride and configureOutput from their parent when created through it.
   const session = program.command('session').description('create connect sessions and wait for customers');

@@ -318,7 +318,32 @@ describe('version, help and unknown input', () => {
     for (const word of ['session', 'auth', 'emulator', 'demo', '--profile', '--api-key', '--base-url', '--json', '--quiet', '--no-input', '--no-color', '--verbose']) {
       expect(result.stdout).toContain(word);
     }
-    expect(result.stdout).toMatch(/Exit codes: 0 ok, 1 error, 2 usage, 3 attempt failed, 4 auth, 5 expired, 8 still pending, 130 interrupted/);
+    expect(result.stdout).toMatch(/Exit codes: 0 ok, 1 error, 2 usage \(nothing sent\), 3 attempt failed, 4 auth, 5 expired, 8 still pending,\n130 \/ 143 \/ 129 interrupted/);
+  });
+
+  test.each([[['help']], [['help', 'session', 'create']], [['session', 'help', 'poll']], [['help', 'auth']]])('`%j` shows help on stdout and exits 0', async (args) => {
+    const result = await h.cli(args);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: stackone-connect /);
+    expect(result.stderr).toBe('');
+  });
+
+  test('each command\'s help lists the global flags it accepts, as gh\'s "inherited flags"', async () => {
+    for (const args of [['session', 'poll', '--help'], ['auth', 'status', '--help'], ['demo', '--help']]) {
+      const result = await h.cli(args);
+      const globals = result.stdout.slice(result.stdout.indexOf('Global Options:'));
+      expect(globals.length, args.join(' ')).toBeGreaterThan(20);
+      for (const flag of ['--profile', '--api-key', '--base-url', '--json', '--quiet', '--no-input', '--no-color', '--verbose', '--request-timeout']) {
+        expect(globals, `${args.join(' ')}: ${flag}`).toContain(flag);
+      }
+    }
+  });
+
+  test('commander\'s own errors have the style of every other error: ✗, a sentence, the hint indented', async () => {
+    const result = await h.cli(['session', 'create', '--colour']);
+    expect(result.stderr).toBe('✗ Unknown option \'--colour\'.\n  Add --help for usage.\n');
+    const suggestion = await h.cli(['session', 'craete']);
+    expect(suggestion.stderr).toBe('✗ Unknown command \'craete\'.\n  (Did you mean create?)\n  Add --help for usage.\n');
   });
 
   test('session create --help lists every flag of the contract', async () => {
