@@ -79,13 +79,15 @@ export interface FakeReply {
 }
 
 /** A scripted HTTP server for answers the emulator would never give (hostile or malformed APIs). */
-export async function startFakeApi(answer: (method: string, path: string) => FakeReply): Promise<Listening & { seen: string[] }> {
+export async function startFakeApi(
+  answer: (method: string, path: string, headers: Record<string, string | string[] | undefined>) => FakeReply,
+): Promise<Listening & { seen: string[] }> {
   const seen: string[] = [];
   const server = createHttpServer((req, res) => {
     req.resume();
     req.on('end', () => {
       seen.push(`${req.method} ${req.url}`);
-      const reply = answer(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname);
+      const reply = answer(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, req.headers);
       const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       res.end(body);
