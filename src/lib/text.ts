@@ -60,3 +60,30 @@ export function displayUrl(url: string): string {
     return '[invalid url]';
   }
 }
+
+/**
+ * Breaks a line of words into lines of at most `width` characters (a word longer than that is cut),
+ * for values shown beside a label on a narrow terminal.
+ */
+export function wrapWords(text: string, width: number): string[] {
+  if (width < 1 || text.length <= width) return [text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    let rest = word;
+    while (rest.length > width) {
+      if (line) lines.push(line);
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+      line = '';
+    }
+    if (line && line.length + 1 + rest.length > width) {
+      lines.push(line);
+      line = rest;
+    } else {
+      line = line ? `${line} ${rest}` : rest;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}

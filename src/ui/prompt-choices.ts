@@ -2,7 +2,7 @@ import type { ConnectorMeta } from '../api/types.js';
 import type { PartialBody } from '../core/create-body.js';
 import type { Choice } from '../lib/ask.js';
 import { formatDuration } from '../lib/durations.js';
-import { sanitizeLine } from '../lib/text.js';
+import { sanitizeLine, wrapWords } from '../lib/text.js';
 import type { Theme } from './theme.js';
 
 // What the onboarding prompts offer and summarise: plain data, so it is tested without a terminal.
@@ -71,8 +71,11 @@ function providerChoice(key: string, entry: { name: string; categories: string[]
   return { value: key, name: `${label}${cats}`, short: key };
 }
 
-/** What is about to be sent, one row a value, for the confirmation: labels muted, values plain. */
-export function sessionSummary(body: PartialBody, theme?: Theme): string {
+/**
+ * What is about to be sent, one row a value, for the confirmation: labels muted, values plain,
+ * and on a narrow terminal a long value wraps under itself.
+ */
+export function sessionSummary(body: PartialBody, theme?: Theme, columns?: number): string {
   const metadata = body.metadata && JSON.stringify(body.metadata);
   const rows: [string, string | undefined][] = [
     ['Customer', `${body.origin_owner_name ?? ''} (${body.origin_owner_id ?? ''})`],
@@ -90,8 +93,10 @@ export function sessionSummary(body: PartialBody, theme?: Theme): string {
     ['Version', body.provider_version && `${body.provider_version} (deprecated)`],
   ];
   const muted = theme?.muted ?? ((t: string) => t);
+  const indent = 16;
   const lines = rows
     .filter((row): row is [string, string] => typeof row[1] === 'string' && row[1] !== '')
-    .map(([label, value]) => `  ${muted(label.padEnd(14))}${sanitizeLine(value)}`);
+    .flatMap(([label, value]) => wrapWords(sanitizeLine(value), columns ? Math.max(20, columns - indent) : Infinity)
+      .map((part, i) => `${i === 0 ? `  ${muted(label.padEnd(14))}` : ' '.repeat(indent)}${part}`));
   return ['', 'About to create a connect session:', ...lines, ''].join('\n');
 }

@@ -27,6 +27,8 @@ export interface SessionPromptDeps {
   warn(text: string): void;
   /** Colours of the summary (stderr's). */
   theme?: Theme;
+  /** Width of the terminal the summary is drawn on. */
+  columns?: number;
 }
 
 const CUSTOM = -1;
@@ -178,7 +180,7 @@ async function askSessionInput(given: PartialBody, deps: SessionPromptDeps): Pro
     if (label !== '') body.label = label;
   }
 
-  deps.note(sessionSummary(body, deps.theme));
+  deps.note(sessionSummary(body, deps.theme, deps.columns));
   if (!(await q.confirm({ message: 'Create this connect session?', default: true }))) {
     // Not an interruption: the person answered, and the answer was no.
     throw new DeclinedError();

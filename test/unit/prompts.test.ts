@@ -160,6 +160,23 @@ describe('provider choices and the summary', () => {
     expect(providerChoices(plain, ['hris'], undefined).map((c) => c.value)).toEqual(['', 'bamboohr']);
   });
 
+  test('on a narrow terminal a long summary value wraps under itself; labels stay in their column', () => {
+    const summary = sessionSummary({ origin_owner_id: 'acme', origin_owner_name: 'Acme Holdings International Limited of Great Britain', label: 'x' }, undefined, 60);
+    expect(summary.split('\n')).toEqual([
+      '',
+      'About to create a connect session:',
+      '  Customer      Acme Holdings International Limited of Great',
+      '                Britain (acme)',
+      '  Categories    any',
+      '  Provider      none: the customer chooses',
+      '  Type          production (API default)',
+      '  Expires       after 30m (API default)',
+      '  Label         x',
+      '',
+    ]);
+    for (const line of summary.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+  });
+
   test('server text in the list and the summary is made safe for the terminal', () => {
     const hostile = [{ provider: 'x', provider_name: 'X\u001b[2J\nEvil', category: 'hris' }];
     expect(providerChoices(hostile, [], undefined)[1]!.name).toBe('X Evil (x) · HRIS');

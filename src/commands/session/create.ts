@@ -103,6 +103,7 @@ export async function runSessionCreate(ctx: CommandContext, options: CreateOptio
       note: (text) => runtime.stderr.write(`${text}\n`),
       warn: (text) => out.warn(text),
       theme: out.errTheme,
+      columns: runtime.stderr.columns,
     });
   }
 
