@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pty from 'node-pty';
-import stripAnsi from 'strip-ansi';
+import { stripVTControlCharacters } from 'node:util';
 import xterm from '@xterm/headless';
 import { BIN, cleanEnv } from './process.js';
 import type { Harness } from './harness.js';
@@ -130,7 +130,7 @@ function start(file: string, args: string[], options: PtyOptions): PtyRun {
     });
   });
   running.set(child, exited);
-  const text = () => stripAnsi(raw).replace(/\r/g, '');
+  const text = () => stripVTControlCharacters(raw).replace(/\r/g, '');
   const screenNow = () => {
     const buffer = term.buffer.active;
     const lines: string[] = [];
