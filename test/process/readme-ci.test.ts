@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { BIN, cleanEnv, startEmulatorProcess, tempConfigDir, type EmulatorProcess } from '../helpers/process.js';
 
 /**
@@ -19,7 +19,8 @@ function recipe(): string {
 
 const running: EmulatorProcess[] = [];
 const cleanups: (() => void)[] = [];
-afterEach(async () => {
+// The scenarios mostly wait (the recipe polls every 2 s): they run side by side, cleaned up together.
+afterAll(async () => {
   await Promise.all(running.splice(0).map((e) => e.stop()));
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
@@ -67,36 +68,36 @@ async function emulator(...flags: string[]): Promise<EmulatorProcess> {
 /** The session id in the auth link the recipe handed to send-to-customer, found through the control API. */
 const connectLatest = 'id=$("$CLI_NODE" -e \'fetch(process.argv[1]).then(r=>r.json()).then(s=>console.log(s.at(-1).id))\' "$STACKONE_BASE_URL/_emulator/sessions") && "$CLI_NODE" -e \'fetch(process.argv[1],{method:"POST"})\' "$STACKONE_BASE_URL/_emulator/sessions/$id/connect"';
 
-describe('the README\'s CI recipe under bash -eo pipefail', () => {
-  test('the customer connects: "connected: <account id>", exit 0', async () => {
+describe.concurrent('the README\'s CI recipe under bash -eo pipefail', () => {
+  test('the customer connects: "connected: <account id>", exit 0', async ({ expect }) => {
     const emu = await emulator();
     const run = await runRecipe(emu, connectLatest);
     expect(run.stdout, run.stderr).toMatch(/^connected: \d{20}\n$/);
     expect(run.code).toBe(0);
   });
 
-  test('the customer\'s attempt fails (exit 3 caught, not the end of the step)', async () => {
+  test('the customer\'s attempt fails (exit 3 caught, not the end of the step)', async ({ expect }) => {
     const emu = await emulator('--auto-complete', '300ms', '--auto-outcome', 'fail');
     const run = await runRecipe(emu, 'true');
     expect(run.stdout, run.stderr).toBe("the customer's attempt failed; the link still works\n");
     expect(run.code).toBe(0);
   });
 
-  test('the link expires (exit 5 caught)', async () => {
+  test('the link expires (exit 5 caught)', async ({ expect }) => {
     const emu = await emulator();
     const run = await runRecipe(emu, 'true', { expiresIn: '2s' });
     expect(run.stdout, run.stderr).toBe('the link expired\n');
     expect(run.code).toBe(0);
   });
 
-  test('still waiting at the timeout (exit 8 caught)', async () => {
+  test('still waiting at the timeout (exit 8 caught)', async ({ expect }) => {
     const emu = await emulator();
     const run = await runRecipe(emu, 'true', { timeout: '1s' });
     expect(run.stdout, run.stderr).toBe('not connected yet\n');
     expect(run.code).toBe(0);
   });
 
-  test('any other exit ends the step with that code (a rejected key: 4)', async () => {
+  test('any other exit ends the step with that code (a rejected key: 4)', async ({ expect }) => {
     const emu = await emulator('--api-key', 'v1.eu1.the-right-key-0123456789');
     const run = await runRecipe({ ...emu, apiKey: 'v1.eu1.a-wrong-key-0123456789' }, 'true');
     expect(run.code).toBe(4); // the create fails first: -e ends the step there, with its code
