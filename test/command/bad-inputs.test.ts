@@ -75,7 +75,7 @@ const cases: Case[] = [
   { name: 'poll with nothing to poll', args: ['session', 'poll'], code: 2, message: /No session to poll: none was created with profile "default"/ },
   { name: 'list --limit 0', args: ['session', 'list', '--limit', '0'], code: 2, message: /Invalid value "0" for --limit/ },
   { name: 'bad --request-timeout', args: ['session', 'status', '1', '--request-timeout', 'fast'], code: 2, message: /Invalid value "fast" for --request-timeout/ },
-  { name: 'auth switch to an unknown profile', args: ['auth', 'switch', 'nope'], code: 2, message: /No profile named "nope"/ },
+  { name: 'auth switch with no profile stored', args: ['auth', 'switch', 'nope'], code: 2, message: /No profiles are stored yet\.\n  Store one first: stackone-connect auth login --profile nope/ },
   { name: 'auth login without a terminal', args: ['auth', 'login'], code: 2, message: /No API key given and no terminal to ask for one/ },
   { name: 'auth login with an empty stdin key', args: ['auth', 'login', '--api-key-stdin'], input: '\n', code: 2, message: /--api-key-stdin read an empty key/ },
   { name: 'auth login with a bad profile name', args: ['auth', 'login', '--profile', '../x', '--api-key-stdin'], input: 'k', code: 2, message: /Invalid profile name "\.\.\/x"/ },

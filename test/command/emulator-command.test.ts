@@ -62,8 +62,7 @@ describe('stackone-connect emulator', () => {
 
   it('quotes a key a shell would misread', async () => {
     const run = emulator('--api-key', "it's $HOME");
-    await started(run).catch(() => undefined);
-    await run.waitFor('stdout', /STACKONE_API_KEY/);
+    await run.waitFor('stdout', /STACKONE_API_KEY=.*\n/);
     expect(run.stdout).toContain(`export STACKONE_API_KEY='it'\\''s $HOME'\n`);
   });
 
