@@ -1,4 +1,10 @@
-import { checkbox, confirm, input, password, search, select } from '@inquirer/prompts';
+// The prompts one by one, not @inquirer/prompts: that also pulls in the editor prompt and iconv-lite.
+import checkbox from '@inquirer/checkbox';
+import confirm from '@inquirer/confirm';
+import input from '@inquirer/input';
+import password from '@inquirer/password';
+import search from '@inquirer/search';
+import select from '@inquirer/select';
 import { CancelledError, UsageError } from '../errors.js';
 import { CATEGORIES, SESSION_TYPES, type ConnectorMeta } from '../api/types.js';
 import { parseCategories, parseExpiresIn, type CreateFlags } from '../core/create-body.js';
@@ -6,7 +12,7 @@ import { sanitizeLine } from '../core/sanitize.js';
 import { NO_PROVIDER, providerChoices, sessionSummary, type Choice } from './prompt-choices.js';
 
 /**
- * The questions the onboarding flow asks, as plain functions: @inquirer/prompts in the CLI
+ * The questions the onboarding flow asks, as plain functions: the @inquirer prompts in the CLI
  * (inquirerAsk), scripted fakes or @inquirer/testing's screen in tests.
  */
 export interface Ask {
@@ -56,7 +62,7 @@ async function ask<T>(prompt: Promise<T>, cancelled: string): Promise<T> {
   }
 }
 
-/** The Ask of the CLI: @inquirer/prompts on the given streams. */
+/** The Ask of the CLI: the @inquirer prompts on the given streams. */
 export function inquirerAsk(context: PromptContext = {}, cancelled = 'Cancelled; nothing was created.'): Ask {
   return {
     text: (config) => ask(input(config, context), cancelled),
