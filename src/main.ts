@@ -1,6 +1,4 @@
-import { ExitCode } from './errors.js';
-import { abortableSleep } from './core/sleep.js';
-import { run } from './run.js';
+import { ExitCode, abortableSleep, run } from './program.js';
 import type { Runtime } from './runtime.js';
 
 /** The process boundary: signals in, exit code out. The only process.exit of the program. */
@@ -47,4 +45,5 @@ async function main(): Promise<void> {
   process.exit(code);
 }
 
-await main();
+// Not a top-level await: the build makes this file CommonJS.
+void main();
