@@ -9,10 +9,11 @@ type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 /*
  * The published package has no dependencies: everything it runs is bundled here, in two builds.
  *
- * - dist/main.cjs, the process boundary, loads dist/cli.cjs: the whole CLI in one file (the
- *   command table, commander, and our code, whose lazily imported parts are only evaluated when
- *   used). dist/emulator.cjs is the emulator with its schema validator (ajv), for the `emulator`
- *   and `demo` commands and for `stackone-connect/emulator`.
+ * - dist/main.cjs, the process boundary, answers `--version` by itself and otherwise loads
+ *   dist/cli.cjs: the whole CLI in one file (the command table, commander, and our code, whose
+ *   lazily imported parts are only evaluated when used). dist/emulator.cjs is the emulator with
+ *   its schema validator (ajv), for the `emulator` and `demo` commands and for
+ *   `stackone-connect/emulator`.
  * - dist/vendor/*.cjs: one file per heavy library, loaded only by what uses it: the prompts,
  *   ora, conf, proper-lockfile, the QR encoder, clipboardy, open, and undici (proxies only).
  *

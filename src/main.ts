@@ -1,8 +1,10 @@
-import { ExitCode, abortableSleep, run } from './program.js';
-import type { Runtime } from './runtime.js';
+import { enableCompileCache } from './compile-cache.js';
+import { envFlag, type Runtime } from './runtime.js';
 
 /** The process boundary: signals in, exit code out. The only process.exit of the program. */
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<void> {
+  // Loaded only now, so that `--version` below pays for none of it.
+  const { ExitCode, abortableSleep, run } = await import('./program.js');
   const controller = new AbortController();
   // conf's atomically (through when-exit) sends every SIGINT/SIGTERM back to this process after
   // its own cleanup, expecting to die of it. That echo is not a second Ctrl-C: it must not cut
@@ -39,11 +41,20 @@ async function main(): Promise<void> {
     sleep: abortableSleep,
     random: Math.random,
   };
-  const code = await run(process.argv.slice(2), runtime);
+  const code = await run(argv, runtime);
   // Let piped stdout drain before leaving: process.exit does not wait for it.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);
 }
 
-// Not a top-level await: the build makes this file CommonJS.
-void main();
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  // The commonest question, answered before anything is loaded: the same line commander prints.
+  process.stdout.write(`${__VERSION__}\n`);
+} else {
+  enableCompileCache(process.env);
+  // --verbose prints stack traces: map them to the TypeScript sources (the maps ship in dist/).
+  if (argv.includes('--verbose') || envFlag(process.env, 'STACKONE_DEBUG')) process.setSourceMapsEnabled(true);
+  // Not a top-level await: the build makes this file CommonJS.
+  void main(argv);
+}
