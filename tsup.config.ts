@@ -14,8 +14,8 @@ type Plugin = NonNullable<Options['esbuildPlugins']>[number];
  *   lazily imported parts are only evaluated when used). dist/emulator.cjs is the emulator with
  *   its schema validator (ajv), for the `emulator` and `demo` commands and for
  *   `stackone-connect/emulator`.
- * - dist/vendor/*.cjs: one file per heavy library, loaded only by what uses it: the prompts,
- *   ora, conf, proper-lockfile, the QR encoder, clipboardy, open, and undici (proxies only).
+ * - dist/vendor/*.cjs: one file per library, loaded only by what uses it: chalk, ofetch, the
+ *   prompts, ora, conf, proper-lockfile, the QR encoder, clipboardy, open, and undici (proxies).
  *
  * CommonJS, not ES modules: Node 20 runs a CommonJS program without starting its ES module
  * loader, 15-20 ms less for every command. Our code is in cli.cjs only (emulator.cjs holds the
@@ -53,7 +53,7 @@ const inPackage = (pkg: string) => new RegExp(`node_modules[\\\\/]${pkg}[\\\\/]`
 const inSrc = /[\\/]src[\\/]/;
 
 /** The libraries the CLI imports lazily, each bundled as dist/vendor/<name>.cjs. */
-const VENDOR = ['ora', 'conf', 'proper-lockfile', 'qrcode', 'clipboardy', 'open', 'undici'];
+const VENDOR = ['chalk', 'ofetch', 'ora', 'conf', 'proper-lockfile', 'qrcode', 'clipboardy', 'open', 'undici'];
 const PROMPTS = ['checkbox', 'confirm', 'input', 'password', 'search', 'select'];
 
 const cliPlugins: Plugin[] = [
@@ -63,19 +63,17 @@ const cliPlugins: Plugin[] = [
   ...PROMPTS.map((prompt) => replaceModule(`prompt-${prompt}`, new RegExp(`^@inquirer/${prompt}$`),
     `export { ${prompt} as default } from './vendor/prompts.cjs';`, { importer: inSrc })),
   redirect('vendor-prompts-file', /^\.\/vendor\/prompts\.cjs$/, (path) => ({ path, external: true })),
-  // ofetch's Node build adds node-fetch-native (150 KB) as a fallback for Node without fetch;
-  // Node 20 has fetch, which its neutral build uses just the same.
-  redirect('ofetch-without-polyfill', /^ofetch$/, () => ({ path: resolve('node_modules/ofetch/dist/index.mjs') })),
   // chalk looks at the terminal (tty, and with it net) as soon as it is loaded; `--help` needs
   // no colours, so src/ui/theme.ts's chalk is loaded when the first theme is made.
   replaceModule('chalk-on-first-use', /^chalk$/, `
     let chalk;
     export class Chalk {
       constructor(options) {
-        chalk ??= require('chalk');
+        chalk ??= require('./vendor/chalk.cjs');
         return new chalk.Chalk(options);
       }
     }`, { importer: inSrc }),
+  redirect('vendor-chalk-file', /^\.\/vendor\/chalk\.cjs$/, (path) => ({ path, external: true })),
   // commander loads child_process (and with it net, dgram and the stream machinery) for commands
   // that are separate executables; this CLI has none, so it is loaded only if one is ever run.
   replaceModule('commander-child-process-on-use', /^node:child_process$/, `
@@ -87,6 +85,9 @@ const cliPlugins: Plugin[] = [
 const spinners = JSON.parse(readFileSync('node_modules/cli-spinners/spinners.json', 'utf8')) as Record<string, unknown>;
 
 const vendorPlugins: Plugin[] = [
+  // ofetch's Node build adds node-fetch-native (150 KB) as a fallback for Node without fetch;
+  // Node 20 has fetch, which its neutral build uses just the same.
+  redirect('ofetch-without-polyfill', /^ofetch$/, () => ({ path: resolve('node_modules/ofetch/dist/index.mjs') })),
   // src/api/proxy.ts takes EnvHttpProxyAgent and fetch from undici; its index also loads
   // WebSocket, EventSource, caches, mocks and interceptors (half of undici).
   {
@@ -119,6 +120,11 @@ const vendorPlugins: Plugin[] = [
     `export class Ajv2020 { constructor() { throw new Error('conf schemas are not bundled in stackone-connect.'); } }`,
     { importer: inPackage('conf') }),
   replaceModule('conf-without-formats', /^ajv-formats$/, `export default {};`, { importer: inPackage('conf') }),
+  // ... and needs node:crypto only to encrypt, which they do not ask for: loaded if ever used.
+  replaceModule('conf-crypto-on-use', /^node:crypto$/, `
+    let crypto;
+    module.exports = new Proxy({}, { get: (_, key) => (crypto ??= require('node:crypto'))[key] });`,
+    { importer: inPackage('conf') }),
   replaceModule('conf-without-migrations', /^semver$/,
     `export default new Proxy({}, { get() { throw new Error('conf migrations are not bundled in stackone-connect.'); } });`,
     { importer: inPackage('conf') }),

@@ -3,12 +3,6 @@ import { envFlag, type Runtime } from './runtime.js';
 
 /** The process boundary: signals in, exit code out. The only process.exit of the program. */
 async function main(argv: string[]): Promise<void> {
-  // Node 20's V8 (11.x) recompiles fetch's HTTP parser (undici's llhttp, WebAssembly) with its
-  // optimising compiler during the very first response: some 30 MB and 100 ms for the handful of
-  // requests a command sends. V8 12 (Node 22+) waits about seven times longer; do as it does.
-  if (Number(process.versions.v8.split('.')[0]) < 12) {
-    (await import('node:v8')).setFlagsFromString('--wasm-tiering-budget=13000000');
-  }
   // Loaded only now, so that `--version` below pays for none of it.
   const { ExitCode, abortableSleep, run } = await import('./program.js');
   const controller = new AbortController();

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { CliError, ExitCode, UsageError, type ExitCodeValue } from '../../errors.js';
 import type { Runtime } from '../../runtime.js';
@@ -60,7 +59,8 @@ Examples:
 
 function fileReader(runtime: Runtime): FileReader {
   return {
-    readFile: (path) => readFile(path, 'utf8'),
+    // Loaded on use: node:fs/promises brings readline and streams, which `--help` does not need.
+    readFile: async (path) => (await import('node:fs/promises')).readFile(path, 'utf8'),
     readStdin: () => readAllStdin(runtime),
   };
 }
