@@ -59,12 +59,9 @@ const PROMPTS = ['checkbox', 'confirm', 'input', 'password', 'search', 'select']
 const cliPlugins: Plugin[] = [
   redirect('program-file', /^\.\/program\.js$/, () => ({ path: './cli.cjs', external: true }), /[\\/]src[\\/]main\.ts$/),
   redirect('emulator-file', /emulator\/index\.js$/, () => ({ path: './emulator.cjs', external: true }), /[\\/]src[\\/]commands[\\/]/),
-  redirect('vendor-files', new RegExp(`^(${VENDOR.join('|')})$`), (path) => ({ path: `./vendor/${path}.cjs`, external: true }), inSrc),
-  ...PROMPTS.map((prompt) => replaceModule(`prompt-${prompt}`, new RegExp(`^@inquirer/${prompt}$`),
-    `export { ${prompt} as default } from './vendor/prompts.cjs';`, { importer: inSrc })),
-  redirect('vendor-prompts-file', /^\.\/vendor\/prompts\.cjs$/, (path) => ({ path, external: true })),
   // chalk looks at the terminal (tty, and with it net) as soon as it is loaded; `--help` needs
-  // no colours, so src/ui/theme.ts's chalk is loaded when the first theme is made.
+  // no colours, so src/ui/theme.ts's chalk is loaded when the first theme is made. (Before
+  // vendor-files: the first plugin that resolves an import wins.)
   replaceModule('chalk-on-first-use', /^chalk$/, `
     let chalk;
     export class Chalk {
@@ -74,6 +71,10 @@ const cliPlugins: Plugin[] = [
       }
     }`, { importer: inSrc }),
   redirect('vendor-chalk-file', /^\.\/vendor\/chalk\.cjs$/, (path) => ({ path, external: true })),
+  redirect('vendor-files', new RegExp(`^(${VENDOR.join('|')})$`), (path) => ({ path: `./vendor/${path}.cjs`, external: true }), inSrc),
+  ...PROMPTS.map((prompt) => replaceModule(`prompt-${prompt}`, new RegExp(`^@inquirer/${prompt}$`),
+    `export { ${prompt} as default } from './vendor/prompts.cjs';`, { importer: inSrc })),
+  redirect('vendor-prompts-file', /^\.\/vendor\/prompts\.cjs$/, (path) => ({ path, external: true })),
   // commander loads child_process (and with it net, dgram and the stream machinery) for commands
   // that are separate executables; this CLI has none, so it is loaded only if one is ever run.
   replaceModule('commander-child-process-on-use', /^node:child_process$/, `
