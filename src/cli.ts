@@ -47,16 +47,26 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 attempt failed, 4 auth, 5 expired, 8 still
 
   // Subcommands inherit exitOverride and configureOutput from their parent when created through it.
   const session = program.command('session').description('create connect sessions and wait for customers');
-  for (const make of [sessionCreateCommand, sessionPollCommand, sessionStatusCommand, sessionListCommand]) {
-    session.addCommand(inherit(make(runtime), session));
-  }
   const auth = program.command('auth').description('manage API keys and profiles');
-  for (const make of [authLoginCommand, authStatusCommand, authLogoutCommand, authSwitchCommand]) {
-    auth.addCommand(inherit(make(runtime), auth));
-  }
+  const groups = new Map([
+    [session, [sessionCreateCommand, sessionPollCommand, sessionStatusCommand, sessionListCommand]],
+    [auth, [authLoginCommand, authStatusCommand, authLogoutCommand, authSwitchCommand]],
+  ]);
+  const fill = (group: Command) => {
+    for (const make of groups.get(group) ?? []) group.addCommand(inherit(make(runtime), group));
+    groups.delete(group);
+  };
+  const fillAll = () => [...groups.keys()].forEach(fill);
   program.addCommand(inherit(emulatorCommand(runtime), program));
   program.addCommand(inherit(demoCommand(runtime), program));
-  program.addCommand(inherit(completionCommand(runtime, () => program), program));
+  program.addCommand(inherit(completionCommand(runtime, () => (fillAll(), program)), program));
+  // A group's commands are made only when the command line names the group (`session create`,
+  // `help auth`): `--help` lists the groups, and `session ...` needs nothing of `auth`.
+  const parseAsync = program.parseAsync.bind(program);
+  program.parseAsync = (argv, options) => {
+    for (const group of [...groups.keys()]) if (!argv || argv.includes(group.name())) fill(group);
+    return parseAsync(argv, options);
+  };
   return program;
 }
 
