@@ -36,6 +36,11 @@ export class SessionHistory {
     return this.#store.path;
   }
 
+  /** A wait ends by writing the outcome here: load what writing takes while it waits. */
+  preloadWriter(): void {
+    this.#store.preloadWriter();
+  }
+
   /** Oldest first, as written. Throws a StateError naming the file when it is not usable. */
   all(): SessionRecord[] {
     return this.#sessionsOf(this.#store.read());

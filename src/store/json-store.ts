@@ -43,6 +43,12 @@ export class JsonStore<T extends Record<string, unknown>> {
     return this.#conf;
   }
 
+  /** Loads what a write takes (conf, proper-lockfile) ahead of one that is coming, off its critical path. */
+  preloadWriter(): void {
+    void import('conf').catch(() => undefined);
+    void import('proper-lockfile').catch(() => undefined);
+  }
+
   /** The whole file, fresh from disk, read as conf reads it; empty when there is none. */
   read(): Partial<T> {
     const data = this.#guard(() => {

@@ -72,6 +72,8 @@ export async function waitForCustomer(
   const expiry = expiresAt === undefined ? 'expiry unknown: only --timeout ends the wait' : `expires in ${formatDuration(expiresAt - started)}`;
   progress.note(out.err.muted(`Waiting for the customer to connect (session ${target.id}, ${expiry}). Ctrl-C stops waiting; the session stays open.`));
   spin();
+  // The wait ends by writing the outcome to the history: have that ready, so the result is not held up.
+  history.preloadWriter();
 
   const onEvent = (event: PollEvent) => {
     if (event.type === 'reading') {
