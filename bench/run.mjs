@@ -160,8 +160,12 @@ try {
   await emulator.close();
 
   const cpu = (name) => median(cases[name].runs.map((r) => r.cpuMs));
+  const wall = (name) => median(cases[name].runs.map((r) => r.wallMs));
   const peak = (name) => median(cases[name].runs.map((r) => r.peakKb)) / 1024;
-  const cpuRatio = (a, b) => ({ ratio: cpu(a) / cpu(b), detail: `${cpu(a).toFixed(0)} / ${cpu(b).toFixed(0)} ms CPU` });
+  const cpuRatio = (a, b) => ({
+    ratio: cpu(a) / cpu(b),
+    detail: `${cpu(a).toFixed(0)} / ${cpu(b).toFixed(0)} ms CPU; wall ${(wall(a) / wall(b)).toFixed(2)}x`,
+  });
   const install = { ratio: median(installTimes.ours) / median(installTimes.floor), detail: `${(median(installTimes.ours) / 1000).toFixed(2)} / ${(median(installTimes.floor) / 1000).toFixed(2)} s` };
   const memory = { ratio: peak('create') / peak('base'), detail: `${peak('create').toFixed(1)} / ${peak('base').toFixed(1)} MB` };
   const [version, help, overFetch, sdk] = [cpuRatio('version', 'base'), cpuRatio('help', 'base'), cpuRatio('create', 'fetch'), cpuRatio('sdk', 'create')];
