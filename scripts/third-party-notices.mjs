@@ -16,9 +16,13 @@ function bundledPackages(metafile) {
   return [...dirs];
 }
 
+/** The licence file's text, followed by the NOTICE file's where there is one (Apache-2.0 asks for it). */
 function licenceText(dir) {
-  const file = readdirSync(dir).find((name) => /^(licen[cs]e|copying)(\.|-|$)/i.test(name));
-  return file ? readFileSync(join(dir, file), 'utf8').trim() : undefined;
+  const texts = [/^(licen[cs]e|copying)(\.|-|$)/i, /^notice(\.|$)/i].map((pattern) => {
+    const file = readdirSync(dir).find((name) => pattern.test(name));
+    return file && readFileSync(join(dir, file), 'utf8').trim();
+  });
+  return texts[0] ? texts.filter(Boolean).join('\n\n') : undefined;
 }
 
 export function writeNotices(metafile, path) {
@@ -37,7 +41,7 @@ export function writeNotices(metafile, path) {
   const sections = packages.map((p) => {
     const text = p.text ?? `${p.licence} licence; copyright ${p.author}. The package ships no licence file.`;
     const extra = p.name === 'open' && existsSync(join(p.dir, 'xdg-open'))
-      ? '\n\ndist/xdg-open is open\'s copy of xdg-open from xdg-utils; its licence is in the script\'s own header.'
+      ? '\n\ndist/vendor/xdg-open is open\'s copy of xdg-open from xdg-utils; its licence is in the script\'s own header.'
       : '';
     return `## ${p.name} ${p.version} (${p.licence})\n\n\`\`\`\n${text}\n\`\`\`${extra}\n`;
   });
