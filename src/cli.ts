@@ -14,7 +14,8 @@ import { demoCommand } from './commands/demo.js';
 
 /**
  * The command table. Command files are light: each action imports what it needs (ofetch, conf,
- * ora, inquirer, the emulator) when it runs, so `--help` and `--version` load commander alone.
+ * ora, inquirer, the emulator) when it runs, so `--help` loads commander and this table alone
+ * (`--version` not even that: main.ts answers it).
  */
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('stackone-connect')

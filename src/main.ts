@@ -1,10 +1,11 @@
 import { enableCompileCache } from './compile-cache.js';
+import { ExitCode } from './errors.js';
 import { envFlag, type Runtime } from './runtime.js';
 
 /** The process boundary: signals in, exit code out. The only process.exit of the program. */
 async function main(argv: string[]): Promise<void> {
   // Loaded only now, so that `--version` below pays for none of it.
-  const { ExitCode, abortableSleep, run } = await import('./program.js');
+  const { abortableSleep, run } = await import('./program.js');
   const controller = new AbortController();
   // conf's atomically (through when-exit) sends every SIGINT/SIGTERM back to this process after
   // its own cleanup, expecting to die of it. That echo is not a second Ctrl-C: it must not cut
@@ -24,11 +25,6 @@ async function main(argv: string[]): Promise<void> {
     if (controller.signal.aborted) process.exit(ExitCode.Interrupted);
     controller.abort(signal);
   };
-  // `stackone-connect ... | head`: a closed pipe is the reader's choice, not our error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(ExitCode.Ok);
-    throw error;
-  });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const runtime: Runtime = {
@@ -46,6 +42,12 @@ async function main(argv: string[]): Promise<void> {
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);
 }
+
+// `stackone-connect ... | head`: a closed pipe is the reader's choice, not our error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(ExitCode.Ok);
+  throw error;
+});
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {

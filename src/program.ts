@@ -1,4 +1,4 @@
-// What main.ts runs: one import, which the build makes the one file dist/cli.cjs.
+// What main.ts loads once it knows the command line needs the CLI (anything but `--version`):
+// one import, which the build makes the one file dist/cli.cjs.
 export { run } from './run.js';
-export { ExitCode } from './errors.js';
 export { abortableSleep } from './core/sleep.js';
