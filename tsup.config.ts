@@ -121,13 +121,13 @@ const vendorPlugins: Plugin[] = [
     `export class Ajv2020 { constructor() { throw new Error('conf schemas are not bundled in stackone-connect.'); } }`,
     { importer: inPackage('conf') }),
   replaceModule('conf-without-formats', /^ajv-formats$/, `export default {};`, { importer: inPackage('conf') }),
+  replaceModule('conf-without-migrations', /^semver$/,
+    `export default new Proxy({}, { get() { throw new Error('conf migrations are not bundled in stackone-connect.'); } });`,
+    { importer: inPackage('conf') }),
   // ... and needs node:crypto only to encrypt, which they do not ask for: loaded if ever used.
   replaceModule('conf-crypto-on-use', /^node:crypto$/, `
     let crypto;
     module.exports = new Proxy({}, { get: (_, key) => (crypto ??= require('node:crypto'))[key] });`,
-    { importer: inPackage('conf') }),
-  replaceModule('conf-without-migrations', /^semver$/,
-    `export default new Proxy({}, { get() { throw new Error('conf migrations are not bundled in stackone-connect.'); } });`,
     { importer: inPackage('conf') }),
   // clipboardy also reads and writes images (clipboard-image, with macOS scripting and semver);
   // --copy writes text.
@@ -136,7 +136,7 @@ const vendorPlugins: Plugin[] = [
     export { unavailable as writeClipboardImages, unavailable as readClipboardImages, unavailable as hasClipboardImages };`,
     { importer: inPackage('clipboardy') }),
   // ora draws its default spinner (dots, or line where the terminal has no Unicode); the other
-  // ninety in cli-spinners are never drawn.
+  // 88 in cli-spinners are never drawn.
   replaceModule('ora-default-spinners', /^cli-spinners$/,
     `export default ${JSON.stringify({ dots: spinners.dots, line: spinners.line })};`, { importer: inPackage('ora') }),
 ];
