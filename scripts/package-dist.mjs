@@ -1,8 +1,8 @@
 // The second half of `npm run build`, after tsup (see tsup.config.ts): the published layout.
 //
-// - Source maps keep what a bug report needs: exact positions in src/, and for bundled packages
-//   the file a frame is in (see "Source maps" in README.md). dist/vendor/ has none: no code of
-//   ours is there.
+// - Source maps keep what a bug report needs: the line in src/, and for bundled packages the
+//   file a frame is in (see "Bug reports" in README.md). dist/vendor/ has none: no code of ours
+//   is there.
 // - `stackone-connect/emulator` is an ES module: dist/emulator.js re-exports dist/emulator.cjs.
 // - open's xdg-open script sits next to dist/vendor/open.cjs, where open looks for it.
 // - THIRD-PARTY-NOTICES.md, and a table of what each file holds.
@@ -102,7 +102,7 @@ function encodeVlq(number) {
   return out;
 }
 
-/** What each chunk holds, biggest first: the bundle's table of contents. */
+/** What each file holds, biggest first: the bundle's table of contents. */
 function printChunks(meta) {
   const packageOf = (input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? (input.includes('node_modules') ? 'other' : 'src');
   const rows = Object.entries(meta.outputs)
@@ -116,7 +116,7 @@ function printChunks(meta) {
       return { file: file.replace(/^dist\//, ''), bytes: output.bytes, parts };
     })
     .sort((a, b) => b.bytes - a.bytes);
-  console.log('\nchunk                             KB  holds (KB)');
+  console.log('\nfile                              KB  holds (KB)');
   for (const { file, bytes, parts } of rows) {
     const holds = parts.map(([pkg, n]) => `${pkg} ${(n / 1024).toFixed(0)}`).join(', ');
     console.log(`${file.padEnd(30)}${(bytes / 1024).toFixed(1).padStart(7)}  ${holds}`);
