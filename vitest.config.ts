@@ -20,8 +20,8 @@ const layer = (name: string, extra: TestProjectInlineConfiguration['test'] = {})
 
 export default defineConfig({
   define: { __VERSION__: JSON.stringify(version) },
-  // conf writes through src/store/safe-write.ts instead of `atomically` (see there), as in the build.
-  resolve: { alias: { atomically: resolve(import.meta.dirname, 'src/store/safe-write.ts') } },
+  // conf writes through src/store/atomic-write.ts instead of `atomically` (see there), as in the build.
+  resolve: { alias: { atomically: resolve(import.meta.dirname, 'src/store/atomic-write.ts') } },
   test: {
     server: { deps: { inline: ['conf'] } }, // so that conf's own import of `atomically` meets the alias
     testTimeout: 20_000,

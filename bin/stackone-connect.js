@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/main.js';
+// CommonJS (bin/package.json), like dist/: Node runs it without starting its ES module loader.
+require('../dist/main.cjs');

@@ -18,7 +18,8 @@ import { demoCommand } from './commands/demo.js';
 
 /**
  * The command table. Command files are light: each action imports what it needs (ofetch, conf,
- * ora, inquirer, the emulator) when it runs, so `--help` and `--version` load commander alone.
+ * ora, inquirer, the emulator) when it runs, so `--help` loads commander and this table alone
+ * (`--version` not even that: main.ts answers it).
  */
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('stackone-connect')
@@ -59,16 +60,26 @@ Exit codes: 0 ok, 1 error, 2 usage (nothing sent), 3 attempt failed, 4 auth, 5 e
 
   // Subcommands inherit exitOverride and configureOutput from their parent when created through it.
   const session = program.command('session').description('create connect sessions and wait for customers');
-  for (const make of [sessionCreateCommand, sessionPollCommand, sessionStatusCommand, sessionListCommand]) {
-    session.addCommand(inherit(make(runtime), session));
-  }
   const auth = program.command('auth').description('manage API keys and profiles');
-  for (const make of [authLoginCommand, authStatusCommand, authListCommand, authLogoutCommand, authSwitchCommand]) {
-    auth.addCommand(inherit(make(runtime), auth));
-  }
+  const groups = new Map([
+    [session, [sessionCreateCommand, sessionPollCommand, sessionStatusCommand, sessionListCommand]],
+    [auth, [authLoginCommand, authStatusCommand, authListCommand, authLogoutCommand, authSwitchCommand]],
+  ]);
+  const fill = (group: Command) => {
+    for (const make of groups.get(group) ?? []) group.addCommand(inherit(make(runtime), group));
+    groups.delete(group);
+  };
+  const fillAll = () => [...groups.keys()].forEach(fill);
   program.addCommand(inherit(emulatorCommand(runtime), program));
   program.addCommand(inherit(demoCommand(runtime), program));
-  program.addCommand(inherit(completionCommand(runtime, () => program), program));
+  program.addCommand(inherit(completionCommand(runtime, () => (fillAll(), program)), program));
+  // A group's commands are made only when the command line names the group (`session create`,
+  // `help auth`): `--help` lists the groups, and `session ...` needs nothing of `auth`.
+  const parseAsync = program.parseAsync.bind(program);
+  program.parseAsync = (argv, options) => {
+    for (const group of [...groups.keys()]) if (!argv || argv.includes(group.name())) fill(group);
+    return parseAsync(argv, options);
+  };
   return program;
 }
 

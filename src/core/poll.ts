@@ -128,9 +128,12 @@ export async function pollSession(options: PollOptions, deps: PollDeps): Promise
 
   for (;;) {
     if (signal?.aborted) throw new PollInterrupted(signal.reason, answered);
+    // A reading every interval: the time the read took counts towards the next one.
+    const readAt = now();
     let delay = options.intervalMs;
     try {
       session = await deps.fetchSession();
+      delay = Math.max(0, options.intervalMs - (now() - readAt));
       answered = true;
       if (failures > 0) deps.onEvent?.({ type: 'recovered', failures });
       failures = 0;

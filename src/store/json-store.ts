@@ -4,11 +4,12 @@ import type Conf from 'conf';
 import { LEFT_UNTOUCHED, StoreError } from './errors.js';
 import { checkPrivateDir, ensurePrivateDir, openPrivate } from './file-guard.js';
 import { withLock, type LockOptions } from './lock.js';
+import { writeFailed } from './safe-write.js';
 
 /**
  * One JSON file in the config directory, kept with conf, with a cross-process lock around every
  * read-modify-write so that concurrent commands never lose each other's changes. conf's writes
- * go through safe-write.ts (see there), and every read first checks that the directory and the
+ * go through atomic-write.ts (see there), and every read first checks that the directory and the
  * file are this user's own and not a symbolic link (file-guard.ts).
  */
 export class JsonStore<T extends Record<string, unknown>> {
@@ -70,9 +71,11 @@ export class JsonStore<T extends Record<string, unknown>> {
       const current = this.read(); // checked as every read is, then the same content conf holds
       const { next, result } = change(current);
       if (next !== current) {
-        this.#guard(() => {
+        try {
           store.store = next;
-        });
+        } catch (error) {
+          throw writeFailed(this.path, error); // the old file is intact (atomic-write.ts)
+        }
       }
       return result;
     }, this.#lock);

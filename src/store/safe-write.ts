@@ -1,54 +1,12 @@
-import { closeSync, constants, fstatSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { replaceFileSync } from './atomic-write.js';
 import { StoreError } from './errors.js';
 
-/**
- * Replaces a file's content so that a reader only ever sees the old file or the whole new one,
- * and a full disk or a crash never leaves a short file in its place: write a temp file beside it,
- * check every byte was written, fsync, then rename over the old one (rename replaces a symbolic
- * link at that path instead of writing through it). On any failure the old file stays as it was.
- */
+/** Replaces a file whole (atomic-write.ts), or throws a StoreError that says the old file is intact. */
 export function replaceFile(path: string, data: string | Uint8Array, mode = 0o600): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | undefined;
   try {
-    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode);
-    let written = 0;
-    while (written < bytes.length) {
-      const n = writeSync(fd, bytes, written, bytes.length - written);
-      if (n <= 0) throw Object.assign(new Error('the disk took no more bytes'), { code: 'ENOSPC' });
-      written += n;
-    }
-    if (fstatSync(fd).size !== bytes.length) throw Object.assign(new Error('the file on disk is shorter than what was written'), { code: 'EIO' });
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temp, path);
+    replaceFileSync(path, data, mode);
   } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created, or already gone
-    }
     throw writeFailed(path, error);
-  }
-  syncDirectory(dirname(path));
-}
-
-/** Makes the rename itself durable; best effort (not every platform can open a directory). */
-function syncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, constants.O_RDONLY);
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // the data is safe either way; only the rename may not have reached the disk yet
   }
 }
 
@@ -59,14 +17,4 @@ export function writeFailed(path: string, error: unknown): StoreError {
     : (error as Error).message;
   return new StoreError(`Could not write ${path}: ${why}. It was left as it was before.`, path,
     code === 'ENOSPC' || code === 'EDQUOT' ? 'Free some space, then run the command again.' : undefined, error);
-}
-
-/**
- * conf writes through the `atomically` package, which neither checks that the temp file was
- * written whole before renaming it (a full disk left a truncated config.json) nor leaves signals
- * alone (it re-sends SIGINT/SIGTERM to the process after its exit hook). The build points conf's
- * import of `atomically` here instead (tsup.config.ts, vitest.config.ts): the same call, made safe.
- */
-export function writeFileSync(path: string, data: string | Uint8Array, options?: { mode?: number } | string): void {
-  replaceFile(path, data, typeof options === 'object' && options.mode !== undefined ? options.mode : 0o600);
 }

@@ -1,4 +1,10 @@
-import { checkbox, confirm, input, password, search, select } from '@inquirer/prompts';
+// The prompts one by one, not @inquirer/prompts: that also pulls in the editor prompt and iconv-lite.
+import checkbox from '@inquirer/checkbox';
+import confirm from '@inquirer/confirm';
+import input from '@inquirer/input';
+import password from '@inquirer/password';
+import search from '@inquirer/search';
+import select from '@inquirer/select';
 import { CATEGORIES, SESSION_TYPES, type ConnectorMeta } from '../api/types.js';
 import { DEFAULT_EXPIRES_IN, type PartialBody } from '../core/create-body.js';
 import { parseExpiresIn } from '../core/durations.js';
@@ -58,7 +64,7 @@ async function ask<T>(prompt: Promise<T>): Promise<T> {
   }
 }
 
-/** The Ask of the CLI: @inquirer/prompts on the given streams. */
+/** The Ask of the CLI: the @inquirer prompts on the given streams. */
 export function inquirerAsk(context: PromptContext = {}): Ask {
   return {
     text: (config) => ask(input(config, context)),

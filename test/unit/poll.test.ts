@@ -8,7 +8,7 @@ import { backoffDelay, pollSession, UnreachableError, type PollEvent, type PollO
 type Step = ConnectSession | Error;
 
 /** A scripted API and a clock that only moves when the loop sleeps. */
-function scripted(steps: Step[], options: Partial<PollOptions> = {}, random = () => 0) {
+function scripted(steps: Step[], options: Partial<PollOptions> = {}, random = () => 0, readMs = 0) {
   let now = 1_000_000;
   const sleeps: number[] = [];
   const events: PollEvent[] = [];
@@ -18,6 +18,7 @@ function scripted(steps: Step[], options: Partial<PollOptions> = {}, random = ()
     { intervalMs: 2000, failFast: false, ...options },
     {
       fetchSession: async () => {
+        now += readMs;
         const step = steps[Math.min(calls++, steps.length - 1)]!;
         if (step instanceof Error) throw step;
         return step;
@@ -51,6 +52,15 @@ describe('pollSession', () => {
     expect(s.sleeps).toEqual([2000, 2000, 2000]);
     const changes = s.events.filter((e) => e.type === 'reading' && e.changed).map((e) => e.type === 'reading' && e.reading.kind);
     expect(changes).toEqual(['waiting', 'pending', 'authenticated']);
+  });
+
+  test('reads every interval: the time a read takes counts towards the next one', async () => {
+    const s = scripted([none, pending, done], {}, () => 0, 300);
+    await s.run;
+    expect(s.sleeps).toEqual([1700, 1700]);
+    const slow = scripted([none, done], {}, () => 0, 2500);
+    await slow.run;
+    expect(slow.sleeps).toEqual([0]);
   });
 
   test('a refused token near the known expiry ends as expired (the server expires a little before us)', async () => {

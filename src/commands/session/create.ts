@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { StackOneClient } from '../../api/client.js';
@@ -67,7 +66,8 @@ Examples:
 
 function fileReader(runtime: Runtime): FileReader {
   return {
-    readFile: (path) => readFile(resolve(runtime.cwd, path), 'utf8'),
+    // Loaded on use: node:fs/promises brings readline and streams, which `--help` does not need.
+    readFile: async (path) => (await import('node:fs/promises')).readFile(resolve(runtime.cwd, path), 'utf8'),
     readStdin: () => readAllStdin(runtime),
   };
 }

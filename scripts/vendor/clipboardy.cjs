@@ -1,0 +1,2 @@
+// src/ui/share.ts: --copy.
+module.exports = require('clipboardy').default;

@@ -1,0 +1,2 @@
+// src/ui/share.ts: --open.
+module.exports = require('open').default;
