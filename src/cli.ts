@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { buildContext } from './commands/context.js';
 import { readEnvironment } from './lib/env.js';
 import { VERSION, type Runtime } from './lib/runtime.js';
@@ -34,7 +34,7 @@ export function buildProgram(runtime: Runtime): Command {
     .option('--no-input', 'never prompt (env: STACKONE_NO_INPUT=1; implied without a TTY or with CI)')
     .option('--no-color', 'no colours (env: NO_COLOR)')
     .option('--verbose', 'trace HTTP requests on stderr, secrets redacted (env: STACKONE_DEBUG=1)')
-    .addOption(new Option('--request-timeout <duration>', 'time limit of each HTTP request').default(undefined, '30s'))
+    .option('--request-timeout <duration>', 'time limit of each HTTP request (default: 30s)')
     .showSuggestionAfterError(true)
     .showHelpAfterError('  Add --help for usage.')
     .configureOutput({

@@ -75,7 +75,11 @@ function report(error: unknown, runtime: Runtime, program: Command): number {
   const verbose = ctx?.verbose ?? (Boolean(flags.verbose) || env.debug);
   const secrets = [...(ctx?.secrets ?? []), env.apiKey, flags.apiKey];
   const clean = (text: string) => sanitizeText(redactSecrets(text, secrets));
-  const { message, hint, code } = describe(error, ctx?.bin ?? 'stackone-connect');
+  const bin = ctx?.bin ?? (env.npx ? 'npx stackone-connect' : 'stackone-connect');
+  const described = describe(error, bin);
+  // Errors raised below the commands name the CLI as `stackone-connect`; under npx, say `npx stackone-connect`.
+  const named = (text: string) => (bin === 'stackone-connect' ? text : text.replace(/(?<!npx )\bstackone-connect (?=(?:session|auth|emulator|demo|completion|help)\b)/g, `${bin} `));
+  const [message, hint, code] = [named(described.message), described.hint && named(described.hint), described.code];
   runtime.stderr.write(`${theme.error(`${theme.symbols.error} ${clean(message)}`)}\n`);
   if (hint) runtime.stderr.write(`  ${clean(hint)}\n`);
   const stack = error instanceof CliError && error.cause instanceof Error ? error.cause.stack : error instanceof Error && !(error instanceof CliError) ? error.stack : undefined;

@@ -5,7 +5,7 @@ import { CATEGORIES, SESSION_TYPES } from '../api/types.js';
 import { action } from './context.js';
 import { SHELLS, type CompletionCommand, type CompletionOption } from '../core/completion/spec.js';
 
-// Values the shells can offer: the API's enums (cli-contract.md). Not commander choices: --type
+// Values the shells can offer: the API's enums (docs/stackone-api.md). Not commander choices: --type
 // is case-insensitive, which commander's choices are not.
 const OPTION_VALUES: Record<string, { values: readonly string[]; list?: boolean }> = {
   '--categories': { values: CATEGORIES, list: true },

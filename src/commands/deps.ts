@@ -49,7 +49,7 @@ export function requireKey(settings: Settings): string {
 
 export function warnIfKeyFlag(ctx: CommandContext, settings: Settings): void {
   if (settings.keySource === 'flag') {
-    ctx.out.warn('--api-key is visible to other users in the process list; prefer STACKONE_API_KEY or `stackone-connect auth login`.');
+    ctx.out.warn(`--api-key is visible to other users in the process list; prefer STACKONE_API_KEY or \`${ctx.bin} auth login\`.`);
   }
 }
 

@@ -30,7 +30,7 @@ export interface FileReader {
 
 export const DEFAULT_EXPIRES_IN = 1800;
 
-/** The docs' examples spell two categories in camel case; the API's enum does not accept them. */
+/** The schema's own example spells hris-legacy otherwise (hrisLegacy); the API's enum does not accept that. */
 const CATEGORY_ALIASES: Record<string, Category> = { hrislegacy: 'hris-legacy', hris_legacy: 'hris-legacy' };
 
 const REQUIRED = [

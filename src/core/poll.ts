@@ -4,7 +4,7 @@ import { CliError } from './errors.js';
 import type { ConnectionAttempt, ConnectSession } from '../api/types.js';
 import { refusedForExpiry } from './session-source.js';
 
-/** The `status` of the JSON result (cli-contract.md, "Output"). */
+/** The `status` of the JSON result (docs/contract.md, "Output"). */
 export type ResultStatus = 'authenticated' | 'pending' | 'error' | 'cancelled' | 'expired';
 
 /** What one reading of the session says. */

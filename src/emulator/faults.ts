@@ -29,8 +29,8 @@ export function checkFaults(faults: unknown): Fault[] {
 }
 
 /**
- * StackOne's 408 and 429 carry Retry-After (the spec's headers; the error guide: the provider's
- * guidance or 60 s). A scripted one without `retryAfter` says 1 s, so tests do not wait a minute.
+ * StackOne's 408 and 429 carry Retry-After (the spec declares it on every 408; the docs' error guide
+ * on 429: the provider's guidance or 60 s). A scripted one without `retryAfter` says 1 s, so tests do not wait a minute.
  */
 const DEFAULT_RETRY_AFTER = 1;
 

@@ -8,7 +8,7 @@ export interface Runtime {
   env: NodeJS.ProcessEnv;
   /** Where relative paths given by the user (--metadata @file.json) start. */
   cwd: string;
-  /** Aborted on Ctrl-C (SIGINT) and SIGTERM. */
+  /** Aborted on Ctrl-C (SIGINT), SIGTERM and SIGHUP, with the signal's name as its reason. */
   signal: AbortSignal;
   /** The clock: every wait, timestamp and timer of a command goes through these three. */
   now(): number;

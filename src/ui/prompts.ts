@@ -48,18 +48,22 @@ const EXPIRY_CHOICES: Choice<number>[] = [
 
 /** Ctrl-C (or SIGTERM) at a question; whoever asked says what that left undone. */
 export class PromptCancelled extends CancelledError {
-  constructor() {
-    super('Cancelled.');
+  constructor(readonly signal?: unknown) {
+    super('Cancelled.', undefined, signal);
   }
 }
 
-/** Ctrl-C at a prompt (inquirer's ExitPromptError) or SIGTERM: exit 130, nothing sent. */
-async function ask<T>(prompt: Promise<T>): Promise<T> {
+/**
+ * Ctrl-C at a prompt (inquirer's ExitPromptError: the terminal is raw, so no SIGINT): exit 130.
+ * SIGTERM or SIGHUP closes it through the signal (AbortPromptError): 143 or 129. Nothing sent.
+ */
+async function ask<T>(prompt: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   try {
     return await prompt;
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError') throw new PromptCancelled();
+    if (name === 'ExitPromptError' || name === 'CancelPromptError') throw new PromptCancelled();
+    if (name === 'AbortPromptError') throw new PromptCancelled(signal?.reason);
     throw error;
   }
 }
@@ -67,21 +71,21 @@ async function ask<T>(prompt: Promise<T>): Promise<T> {
 /** The Ask of the CLI: the @inquirer prompts on the given streams. */
 export function inquirerAsk(context: PromptContext = {}): Ask {
   return {
-    text: (config) => ask(input(config, context)),
-    checkbox: (config) => ask(checkbox({ ...config, pageSize: CATEGORIES.length }, context)),
-    select: (config) => ask(select(config, context)),
-    search: (config) => ask(search({ ...config, pageSize: 10 }, context)),
-    confirm: (config) => ask(confirm(config, context)),
-    password: (config) => ask(password(config, context)),
+    text: (config) => ask(input(config, context), context.signal),
+    checkbox: (config) => ask(checkbox({ ...config, pageSize: CATEGORIES.length }, context), context.signal),
+    select: (config) => ask(select(config, context), context.signal),
+    search: (config) => ask(search({ ...config, pageSize: 10 }, context), context.signal),
+    confirm: (config) => ask(confirm(config, context), context.signal),
+    password: (config) => ask(password(config, context), context.signal),
   };
 }
 
-/** Runs a dialogue; Ctrl-C at any of its questions becomes `cancelled` (exit 130). */
+/** Runs a dialogue; Ctrl-C at any of its questions becomes `cancelled` (exit 130; 143 or 129 for SIGTERM, SIGHUP). */
 async function dialogue<T>(cancelled: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof PromptCancelled) throw new CancelledError(cancelled);
+    if (error instanceof PromptCancelled) throw new CancelledError(cancelled, undefined, error.signal);
     throw error;
   }
 }

@@ -8,7 +8,7 @@ const h = useHarness();
 
 type Row = [code: number, scenario: string, run: () => Promise<CliResult>, stderr?: RegExp];
 
-// One scenario per row of the contract's exit code table (cli-contract.md, "Exit codes").
+// One scenario per row of the contract's exit code table (docs/contract.md, "Exit codes").
 const rows: Row[] = [
   [0, 'created', () => h.cli(['session', 'create', ...OWNER])],
   [0, 'authenticated', async () => {

@@ -43,6 +43,14 @@ describe('--quiet trims stdout only: a non-zero exit always says why on stderr (
     expect(result.stderr).toBe(`✗ The connection attempt failed: access_denied (The user denied access) (--fail-fast). The link still works: resume with stackone-connect session poll ${id}\n`);
   });
 
+  test('exit 3 from session status, which has no --fail-fast to name', async () => {
+    const { id } = await createSession(h);
+    h.emulator.fail(id, { code: 'access_denied', description: 'The user denied access' });
+    const result = await h.cli(['session', 'status', String(id), '--quiet']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe(`✗ The connection attempt failed: access_denied (The user denied access). The link still works: resume with stackone-connect session poll ${id}\n`);
+  });
+
   test('exit 5: the expiry', async () => {
     const { id } = await createSession(h, ['--expires-in', '60']);
     const result = await h.cli(['session', 'poll', String(id), '--quiet']);
@@ -121,6 +129,20 @@ describe('hints as the user runs the CLI (10.6)', () => {
   test('under npx, the resume hint is an npx command', async () => {
     const result = await h.cli(['session', 'create', ...OWNER], { env: { npm_command: 'exec' } });
     expect(result.stdout).toMatch(/Wait\s+npx stackone-connect session poll \d+/);
+  });
+
+  test.each([
+    ['session poll with nothing to poll', ['session', 'poll']],
+    ['session create without its owner', ['session', 'create', '--no-input']],
+    ['an id that is not one', ['session', 'status', 'abc']],
+    ['a bad emulator flag', ['emulator', '--port', 'x']],
+    ['no key at all', ['session', 'create', ...OWNER, '--profile', 'nobody']],
+    ['the key as a flag', ['session', 'create', ...OWNER, '--api-key', 'v1.eu1.bad-key-0000000000000000']],
+  ])('under npx, %s names npx commands only', async (_case, args) => {
+    const result = await h.cli(args, { env: { npm_command: 'exec', STACKONE_API_KEY: undefined } });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/npx stackone-connect (session|auth|emulator)/);
+    expect(result.stderr).not.toMatch(/(?<!npx )stackone-connect (session|auth|emulator|demo|completion)/);
   });
 
   test('the demo suggests no resuming against an emulator that is gone when it exits', async () => {

@@ -7,7 +7,7 @@ import { oneJsonLine, OWNER, RESULT_KEYS, type SessionResult } from '../helpers/
 
 /**
  * Answers the emulator never gives (it follows the schema), from a stub API: the CLI reads
- * responses tolerantly and checks only what it needs (cli-contract.md, "Output" and "Polling").
+ * responses tolerantly and checks only what it needs (docs/contract.md, "Output" and "Polling").
  */
 const attempt = (extra: Record<string, unknown>) => ({
   id: 'att_1', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:01Z',

@@ -15,7 +15,7 @@ export const OWNER_BODY = { origin_owner_id: 'cust-42', origin_owner_name: 'Acme
 /** Any ANSI escape sequence (colour included). */
 export const ESC = '\u001b';
 
-/** The JSON keys of `session poll` / `status` / `create --wait` (cli-contract.md, "Output"), in order. */
+/** The JSON keys of `session poll` / `status` / `create --wait` (docs/contract.md, "Output"), in order. */
 export const RESULT_KEYS = [
   'session_id', 'status', 'account_secure_id', 'auth_link_url', 'origin_owner_id', 'origin_owner_name', 'provider', 'attempt',
 ];

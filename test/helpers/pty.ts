@@ -44,6 +44,8 @@ export interface PtyRun {
   press(key: keyof typeof KEYS, times?: number): void;
   /** Ctrl-C as the terminal sends it: a keystroke in raw mode, SIGINT from the line discipline otherwise. */
   interrupt(): void;
+  /** Sends a signal to the process (as `kill` would), not through the terminal. */
+  kill(signal: NodeJS.Signals): void;
   /** The exit code; SIGKILLs the process and fails after timeoutMs. */
   exitCode(timeoutMs?: number): Promise<number>;
   /** The screen as a terminal shows it (scrollback and viewport), through a headless xterm. */
@@ -200,6 +202,9 @@ function start(file: string, args: string[], options: PtyOptions): PtyRun {
     },
     interrupt() {
       child.write(KEYS.ctrlC);
+    },
+    kill(signal) {
+      child.kill(signal);
     },
     async exitCode(timeoutMs = 10_000) {
       let timer: NodeJS.Timeout | undefined;

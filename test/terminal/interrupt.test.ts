@@ -23,6 +23,15 @@ describe('Ctrl-C in interactive session create', () => {
     expect(h.createBodies()).toEqual([]);
   });
 
+  test.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s at a question: exit %i, nothing created', async (signal, code) => {
+    const t = spawnPty(['session', 'create'], { env: harnessEnv(h) });
+    await t.waitFor('? Customer id');
+    t.kill(signal);
+    await t.waitFor('Cancelled; nothing was created.');
+    expect(await t.exitCode()).toBe(code);
+    expect(h.emulator.requests.filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
   test('while waiting for the customer: exit 130, the session stays open, and the command to resume', async () => {
     const t = spawnPty(['session', 'create', '--interval', '200ms'], { env: harnessEnv(h) });
     await t.answer('? Customer id', 'acme');

@@ -50,7 +50,7 @@ export async function runAuthLogin(ctx: CommandContext, options: LoginOptions): 
     key = await promptApiKey(profile, ask);
   } else {
     throw new UsageError('No API key given and no terminal to ask for one.',
-      'Pipe it in: printenv STACKONE_KEY | stackone-connect auth login --api-key-stdin');
+      `Pipe it in: printenv STACKONE_KEY | ${ctx.bin} auth login --api-key-stdin`);
   }
   if (key === '' || /\s/.test(key)) throw new UsageError('The API key must be one word without spaces.');
 
@@ -70,7 +70,7 @@ export async function runAuthLogin(ctx: CommandContext, options: LoginOptions): 
     quiet: profile,
     human: () => {
       const verified = options.verify !== false ? 'verified and ' : '';
-      const note = isDefault ? ' It is the default profile.' : ` Use it with --profile ${profile}, or make it the default: stackone-connect auth switch ${profile}`;
+      const note = isDefault ? ' It is the default profile.' : ` Use it with --profile ${profile}, or make it the default: ${ctx.bin} auth switch ${profile}`;
       return `${out.theme.symbols.success} Key ${redactKey(key)} ${verified}stored in profile "${profile}" (${profiles.path}).${note}\n`;
     },
   });

@@ -1,7 +1,7 @@
 import type { StackOneClient } from '../../api/client.js';
 import { HttpError } from '../../api/errors.js';
 
-/** The cheapest authenticated request (stackone-api.md): one account, or none. */
+/** The cheapest authenticated request (docs/stackone-api.md): one account, or none. */
 export async function verifyKey(client: StackOneClient): Promise<void> {
   await client.listAccounts({ page_size: 1 });
 }

@@ -7,7 +7,7 @@ import type { SessionRecord } from '../../store/history.js';
 import { action, commandContext, type CommandContext } from '../context.js';
 import { openHistory } from '../deps.js';
 
-/** `session list --json`: never the token (cli-contract.md). */
+/** `session list --json`: never the token (docs/contract.md, "Output"). */
 export interface ListedSession {
   session_id: number | string;
   origin_owner_id: string | null;
@@ -62,7 +62,7 @@ export async function runSessionList(ctx: CommandContext, options: { limit?: str
     json: sessions,
     quiet: sessions.map((s) => s.session_id).join('\n') || undefined,
     human: () => {
-      if (sessions.length === 0) return theme.muted('No sessions created on this machine yet. Create one: stackone-connect session create\n');
+      if (sessions.length === 0) return theme.muted(`No sessions created on this machine yet. Create one: ${ctx.bin} session create\n`);
       const rows = sessions.map((s) => [
         String(s.session_id),
         sanitizeLine(s.origin_owner_name ?? s.origin_owner_id ?? ''),

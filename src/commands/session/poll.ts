@@ -37,7 +37,7 @@ export async function runSessionPoll(ctx: CommandContext, rawId: string | undefi
   const record = given === undefined ? history.latest(settings.profile) : history.find(given, settings.profile);
   if (!record && given === undefined) {
     throw new UsageError(`No session to poll: none was created with profile "${settings.profile}" on this machine.`,
-      'Give its id: stackone-connect session poll <id>, or create one with `stackone-connect session create`.');
+      `Give its id: ${ctx.bin} session poll <id>, or create one with \`${ctx.bin} session create\`.`);
   }
   const id = given ?? String(record!.session_id);
   if (options.token !== undefined) ctx.out.warn('--token is visible to other users in the process list.');

@@ -136,11 +136,11 @@ export async function waitForCustomer(
  * A non-zero end always leaves one line on stderr that says why, --quiet or not. On a terminal
  * that just showed the result's head line on stdout, only the next step is added.
  */
-export function explainEnd(ctx: CommandContext, end: Exclude<PollEnd, 'authenticated'>, json: SessionResultJson, poll: { timeoutMs?: number }, resume: string | undefined) {
+export function explainEnd(ctx: CommandContext, end: Exclude<PollEnd, 'authenticated'>, json: SessionResultJson, poll: { timeoutMs?: number; failFast?: boolean }, resume: string | undefined) {
   const { out, runtime } = ctx;
   const who = json.origin_owner_name ? sanitizeLine(json.origin_owner_name) : 'the customer';
   const ends: Record<typeof end, [string, string | undefined]> = {
-    failed: [`${attemptEnded(json.attempt, json.provider)} (--fail-fast).`, resume && `The link still works: resume with ${resume}`],
+    failed: [`${attemptEnded(json.attempt, json.provider)}${poll.failFast ? ' (--fail-fast)' : ''}.`, resume && `The link still works: resume with ${resume}`],
     expired: [`Session ${json.session_id} expired before ${who} connected.`, `Create a new session: ${ctx.bin} session create`],
     timeout: [`Still waiting after --timeout ${formatDuration(poll.timeoutMs ?? 0)}: ${who} has not connected yet.`, resume && `Resume with: ${resume}`],
   };
