@@ -1,4 +1,4 @@
-import { AppendLog } from './append-log.js';
+import { AppendLog, type AppendHandle } from './append-log.js';
 import { LEFT_UNTOUCHED, StoreError } from './errors.js';
 import { withLock } from './lock.js';
 
@@ -66,6 +66,7 @@ export const STOPPED_IN_FLIGHT = 'the run stopped while its create was on its wa
  */
 export class CampaignJournal {
   readonly #log: AppendLog<JournalEntry>;
+  #handle: AppendHandle<JournalEntry> | undefined;
 
   private constructor(readonly path: string) {
     this.#log = new AppendLog<JournalEntry>(path, 'campaign journal');
@@ -76,7 +77,14 @@ export class CampaignJournal {
    * would send the same rows. A lock left by a run that was killed is taken over (lock.ts).
    */
   static hold<R>(path: string, fn: (journal: CampaignJournal) => Promise<R>): Promise<R> {
-    return withLock(path, () => fn(new CampaignJournal(path)), { timeoutMs: 0 });
+    return withLock(path, async () => {
+      const journal = new CampaignJournal(path);
+      try {
+        return await fn(journal);
+      } finally {
+        journal.#handle?.close();
+      }
+    }, { timeoutMs: 0 });
   }
 
   /** What the journal knows, or an empty journal when there is none yet. */
@@ -117,7 +125,38 @@ export class CampaignJournal {
     return { header, rows };
   }
 
+  /** Appends in one write. A kill -9 keeps it (the kernel has it); only durable() survives a power cut too. */
   append(...entries: JournalEntry[]): void {
-    this.#log.append(entries);
+    this.#handle ??= this.#log.open();
+    this.#handle.write(entries);
   }
+
+  /**
+   * Appends and waits until the disk has it, without blocking the event loop: a `sending` line
+   * must outlive even a power cut before its create leaves, or a re-run could send it again.
+   */
+  async durable(...entries: JournalEntry[]): Promise<void> {
+    this.append(...entries);
+    await this.sync();
+  }
+
+  /**
+   * Everything appended so far, on disk. Group commit: callers that come while a sync runs share
+   * the next one (which covers all of them), so eight creates at once cost two syncs, not eight.
+   */
+  sync(): Promise<void> {
+    if (!this.#handle) return Promise.resolve();
+    if (!this.#syncing) {
+      this.#syncing = this.#handle.sync().finally(() => (this.#syncing = undefined));
+      return this.#syncing;
+    }
+    this.#next ??= this.#syncing.catch(() => undefined).then(() => {
+      this.#next = undefined;
+      return this.sync();
+    });
+    return this.#next;
+  }
+
+  #syncing: Promise<void> | undefined;
+  #next: Promise<void> | undefined;
 }

@@ -182,7 +182,7 @@ describe('campaign pacing: concurrency and the rate limit, on the runtime clock'
     const late = rest.filter((r) => r.at - t0 >= 7000);
     expect(rest.filter((r) => r.at - t0 < 7000).length).toBeLessThanOrEqual(3);
     expect(late.length).toBeGreaterThanOrEqual(5);
-    expect(late[0]!.body).toStrictEqual(first!.body);
+    expect(late.map((r) => r.body)).toContainEqual(first!.body);
     expect([...sessionsPerOwner(h, before).values()]).toEqual(Array(8).fill(1));
   });
 });

@@ -111,7 +111,7 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
   const theme = out.errTheme;
   const { result, notSent } = await sendRows(toSend, {
     createSession: run.create,
-    journal: (...entries) => journal.append(...entries),
+    journal,
     limiter: new RateLimiter(run.pace.ratePerMinute),
     concurrency: run.pace.concurrency,
     clock: runtime,
@@ -132,6 +132,7 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
   });
   progress.stop();
   await recorder.flush();
+  await journal.sync().catch((error: Error) => out.warn(error.message));
 
   const skippedNow = new Set(notSent.map((r) => r.key));
   const results = rows.map((row) => finalRow(row, outcomes.get(row.key), skippedNow.has(row.key) ? undefined : known.rows.get(row.key)));

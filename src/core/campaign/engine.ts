@@ -18,8 +18,11 @@ export type SendOutcome =
 
 export interface CampaignDeps {
   createSession(body: ConnectSessionCreate): Promise<ConnectSessionCreated>;
-  /** Appends to the journal in one write; throws when it cannot (a full disk): the campaign stops. */
-  journal(...entries: JournalEntry[]): void;
+  /** The journal: appends in one write, durable() also waits for the disk; a failure (a full disk) stops the campaign. */
+  journal: {
+    append(...entries: JournalEntry[]): void;
+    durable(...entries: JournalEntry[]): Promise<void>;
+  };
   limiter: RateLimiter;
   concurrency: number;
   clock: PumpClock;
@@ -104,7 +107,7 @@ export async function sendRows(rows: CampaignRow[], deps: CampaignDeps): Promise
 
   const settle = (job: Job, outcome: SendOutcome, entry: JournalEntry | undefined) => {
     try {
-      if (entry) deps.journal(entry);
+      if (entry) deps.journal.append(entry);
     } catch (error) {
       halt(error);
     }
@@ -115,7 +118,7 @@ export async function sendRows(rows: CampaignRow[], deps: CampaignDeps): Promise
     const { row } = job;
     const step = { key: row.key, fingerprint: row.fingerprint };
     try {
-      deps.journal({ kind: 'sending', ...step, at: iso() });
+      await deps.journal.durable({ kind: 'sending', ...step, at: iso() });
     } catch (error) {
       // Nothing was sent: the row stays as it was, for a re-run.
       queue.retry({ ...job, notBefore: Number.POSITIVE_INFINITY });
@@ -131,7 +134,7 @@ export async function sendRows(rows: CampaignRow[], deps: CampaignDeps): Promise
         deps.limiter.pauseUntil(clock.now() + delay);
         deps.onRateLimited?.(delay);
         if (job.rateLimited + 1 < MAX_RATE_LIMITED) {
-          deps.journal(notCreated('rate limited (429)'));
+          deps.journal.append(notCreated('rate limited (429)'));
           return queue.retry({ ...job, rateLimited: job.rateLimited + 1, notBefore: clock.now() });
         }
         return settle(job, { state: 'failed', error: `${sanitizeLine(error.message)} (${MAX_RATE_LIMITED} times)` }, notCreated('rate limited (429)'));
@@ -140,7 +143,7 @@ export async function sendRows(rows: CampaignRow[], deps: CampaignDeps): Promise
         const message = `${sanitizeLine(error.message)}; nothing was sent`;
         if (job.notSent + 1 < MAX_NOT_SENT) {
           const delay = 250 * 2 ** job.notSent;
-          deps.journal(notCreated(message));
+          deps.journal.append(notCreated(message));
           deps.onRetry?.(row, message, delay);
           return queue.retry({ ...job, notSent: job.notSent + 1, notBefore: clock.now() + delay });
         }
