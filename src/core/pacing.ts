@@ -6,31 +6,45 @@ export const DEFAULT_CONCURRENCY = 4;
 
 /**
  * At most `perMinute` requests a minute, evenly spaced: each request takes the next slot, one
- * interval after the last (a token bucket that holds one token), so no window of a minute ever
- * sees more than the budget. A 429 pauses every slot until its Retry-After has passed.
+ * interval after the previous slot (a token bucket that holds one token). A slot taken a little
+ * late (a busy event loop, a timer that fired late) does not push every later slot back, so the
+ * rate achieved stays at the limit; the sends of the last minute are kept too, so that no window
+ * of a minute ever holds more than `perMinute`. A 429 pauses every slot until its Retry-After.
  */
 export class RateLimiter {
   readonly intervalMs: number;
+  /** Sub-millisecond intervals (a rate above 60,000 a minute) share a clock's millisecond. */
+  readonly #tolerance: number;
   #next = Number.NEGATIVE_INFINITY;
   #pausedUntil = Number.NEGATIVE_INFINITY;
+  /** The latest sends, oldest first from #head once full: a ring of `perMinute` times. */
+  readonly #sent: number[] = [];
+  #head = 0;
 
   constructor(readonly perMinute: number) {
     this.intervalMs = 60_000 / perMinute;
+    this.#tolerance = this.intervalMs < 1 ? 1 : 0;
   }
 
   /** When the next request may go: `now`, or later. */
   nextAt(now: number): number {
-    return Math.max(now, this.#next, this.#pausedUntil);
+    const windowFull = this.#sent.length >= this.perMinute ? this.#sent[this.#head]! + WINDOW_MS : Number.NEGATIVE_INFINITY;
+    return Math.max(now, this.#next, this.#pausedUntil, windowFull);
   }
 
-  /**
-   * Takes the next slot if it falls within this millisecond (clocks count whole milliseconds:
-   * at a high rate several slots share one); false when the caller must wait until nextAt().
-   */
+  /** Takes the next slot if it has come; false when the caller must wait until nextAt(). */
   take(now: number): boolean {
-    const at = this.nextAt(now);
-    if (at - now >= 1) return false;
-    this.#next = at + this.intervalMs;
+    const early = this.nextAt(now) - now;
+    if (this.#tolerance === 0 ? early > 0 : early >= this.#tolerance) return false;
+    // A slot taken up to half an interval late keeps the cadence (the next one is not pushed
+    // back); after a longer pause the cadence starts again from now.
+    const base = now - this.#next <= this.intervalMs / 2 ? this.#next : now;
+    this.#next = Math.max(base, this.#pausedUntil) + this.intervalMs;
+    if (this.#sent.length < this.perMinute) this.#sent.push(now);
+    else {
+      this.#sent[this.#head] = now;
+      this.#head = (this.#head + 1) % this.perMinute;
+    }
     return true;
   }
 
@@ -38,11 +52,9 @@ export class RateLimiter {
   pauseUntil(until: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, until);
   }
-
-  get pausedUntil(): number {
-    return this.#pausedUntil;
-  }
 }
+
+const WINDOW_MS = 60_000;
 
 export interface PumpClock {
   now(): number;
