@@ -83,7 +83,8 @@ export function boardView(out: Output, runtime: Runtime, items: BoardItem[], fai
     const { columns, rows } = area.size;
     const elapsed = now - started;
     const rate = elapsed > 0 ? `${((reads * 1000) / elapsed).toFixed(1)} reads/s` : '';
-    const head = fit(`Connect sessions: ${counts(items)} · ${items.length} in all${rate ? ` · ${rate}` : ''} · ${formatDuration(elapsed)}`, columns);
+    // Whole seconds: a tenth that changes at every redraw is noise.
+    const head = fit(`Connect sessions: ${counts(items)} · ${items.length} in all${rate ? ` · ${rate}` : ''} · ${formatDuration(Math.floor(elapsed / 1000) * 1000)}`, columns);
     // The latest changes first: what just happened is what a person watching wants to see.
     const sorted = [...items].sort((a, b) => b.target.changedAt - a.target.changedAt || order.get(a)! - order.get(b)!);
     const room = rows - 3;
