@@ -75,7 +75,8 @@ Examples:
       --categories hris,ats --provider bamboohr --expires-in 7d --metadata @crm.json --quiet
   $ stackone-connect session create          # asks for everything, then waits
 
-Campaigns (one session per row; columns named like the body fields, categories split on ";"):
+Campaigns: one session per row, columns named like the body fields (categories split on ";");
+the same command again resumes, skipping the rows already created:
   $ stackone-connect session create --from-file customers.csv --dry-run
   $ stackone-connect session create --from-file customers.csv --output results.csv --expires-in 7d
   $ stackone-connect session poll --all --from-file results.csv     # the board: who has connected`)
