@@ -105,7 +105,9 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
   recorder.restore(rows, known);
 
   const before = rows.length - toSend.length;
-  out.info(out.errTheme.muted(`Creating ${toSend.length} ${toSend.length === 1 ? 'session' : 'sessions'}${before ? ` (${before} of ${rows.length} rows done before)` : ''}, ${run.pace.concurrency} at once, at most ${run.pace.ratePerMinute.toLocaleString('en-US')} requests a minute. Ctrl-C stops; the same command resumes.`));
+  out.info(out.errTheme.muted(toSend.length === 0
+    ? `Nothing to send: every row of the file was sent by an earlier run (${run.output.shown}.journal).`
+    : `Creating ${toSend.length} ${toSend.length === 1 ? 'session' : 'sessions'}${before ? ` (${before} of ${rows.length} rows done before)` : ''}, ${run.pace.concurrency} at once, at most ${run.pace.ratePerMinute.toLocaleString('en-US')} requests a minute. Ctrl-C stops; the same command resumes.`));
   const progress = campaignProgress(out, runtime, toSend.length);
   const outcomes = new Map<string, SendOutcome>();
   const theme = out.errTheme;
