@@ -84,7 +84,11 @@ export class CampaignJournal {
       } finally {
         journal.#handle?.close();
       }
-    }, { timeoutMs: 0 });
+    }, {
+      timeoutMs: 0,
+      busy: (pid) => new StoreError(`Another run of this campaign${pid ? ` (process ${pid})` : ''} holds its journal ${path}: two at once would send the same rows.`, path,
+        'Wait for it to finish, or stop it; a run that was killed leaves nothing in the way.'),
+    });
   }
 
   /** What the journal knows, or an empty journal when there is none yet. */

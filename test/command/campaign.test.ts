@@ -323,6 +323,24 @@ describe('campaign resume: exactly once across runs', () => {
     expect(creates(h)).toHaveLength(0);
   });
 
+  test('a second run of the same campaign while the first runs is refused, before it sends anything', async () => {
+    writeInput(h, 'c.csv', customersCsv(2));
+    let second: Awaited<ReturnType<typeof campaign>> | undefined;
+    hold = (release) => {
+      hold = undefined;
+      // The first run has a create in flight: start the same command again.
+      void campaign(h, ['c.csv', ...OUT]).then((result) => {
+        second = result;
+        release();
+      });
+    };
+    const first = await campaign(h, ['c.csv', ...OUT]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(second!.code).toBe(1);
+    expect(second!.stderr).toMatch(new RegExp(`Another run of this campaign \\(process ${process.pid}\\) holds its journal .*results\\.jsonl\\.journal: two at once would send the same rows\\.`));
+    expect(creates(h)).toHaveLength(2);
+  });
+
   test('a journal of another API or profile is refused: its rows would be sent again', async () => {
     writeInput(h, 'c.csv', customersCsv(1));
     expect((await campaign(h, ['c.csv', ...OUT])).code).toBe(0);
