@@ -36,9 +36,10 @@ export class RateLimiter {
   take(now: number): boolean {
     const early = this.nextAt(now) - now;
     if (this.#tolerance === 0 ? early > 0 : early >= this.#tolerance) return false;
-    // A slot taken up to half an interval late keeps the cadence (the next one is not pushed
-    // back); after a longer pause the cadence starts again from now.
-    const base = now - this.#next <= this.intervalMs / 2 ? this.#next : now;
+    // A slot taken a little late (half an interval, or 100 ms of a busy event loop at a high
+    // rate) keeps the cadence: the next ones are not pushed back. After a longer pause the
+    // cadence starts again from now.
+    const base = now - this.#next <= Math.max(this.intervalMs / 2, CATCH_UP_MS) ? this.#next : now;
     this.#next = Math.max(base, this.#pausedUntil) + this.intervalMs;
     if (this.#sent.length < this.perMinute) this.#sent.push(now);
     else {
@@ -55,6 +56,7 @@ export class RateLimiter {
 }
 
 const WINDOW_MS = 60_000;
+const CATCH_UP_MS = 100;
 
 export interface PumpClock {
   now(): number;

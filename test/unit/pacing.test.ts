@@ -21,6 +21,16 @@ describe('RateLimiter', () => {
     expect(limiter.nextAt(9000)).toBe(10_000);
   });
 
+  test('at a high rate, slots missed while the event loop was busy (up to 100 ms) are caught up', () => {
+    const limiter = new RateLimiter(6000); // one every 10 ms
+    limiter.take(0);
+    const at80 = Array.from({ length: 10 }, () => limiter.take(80)).filter(Boolean).length;
+    expect(at80).toBe(8); // the slots of 10 ... 80
+    expect(limiter.nextAt(80)).toBe(90);
+    expect(limiter.take(300)).toBe(true); // 210 ms late: the cadence starts again
+    expect(limiter.nextAt(300)).toBe(310);
+  });
+
   test('never more than the budget in any minute, however late slots were taken', () => {
     const limiter = new RateLimiter(2); // one every 30 s
     expect(limiter.take(0)).toBe(true);
