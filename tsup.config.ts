@@ -15,7 +15,8 @@ type Plugin = NonNullable<Options['esbuildPlugins']>[number];
  *   its schema validator (ajv), for the `emulator` and `demo` commands and for
  *   `stackone-connect/emulator`.
  * - dist/vendor/*.cjs: one file per library, loaded only by what uses it: chalk, ofetch, the
- *   prompts, ora, conf, the QR encoder, clipboardy, open, and undici (proxies).
+ *   prompts, ora, conf, the QR encoder, clipboardy, open, undici (proxies), and csv-parse
+ *   (campaigns).
  *
  * CommonJS, not ES modules: Node 20 runs a CommonJS program without starting its ES module
  * loader, 15-20 ms less for every command. Our code is in cli.cjs only (emulator.cjs holds the
@@ -73,6 +74,7 @@ const cliPlugins: Plugin[] = [
     }`, { importer: inSrc }),
   redirect('vendor-chalk-file', /^\.\/vendor\/chalk\.cjs$/, (path) => ({ path, external: true })),
   redirect('vendor-files', new RegExp(`^(${VENDOR.join('|')})$`), (path) => ({ path: `./vendor/${path}.cjs`, external: true }), inSrc),
+  redirect('vendor-csv-parse', /^csv-parse\/sync$/, () => ({ path: './vendor/csv-parse.cjs', external: true }), inSrc),
   ...PROMPTS.map((prompt) => replaceModule(`prompt-${prompt}`, new RegExp(`^@inquirer/${prompt}$`),
     `export { ${prompt} as default } from './vendor/prompts.cjs';`, { importer: inSrc })),
   redirect('vendor-prompts-file', /^\.\/vendor\/prompts\.cjs$/, (path) => ({ path, external: true })),
@@ -176,7 +178,7 @@ export default defineConfig([
     ...common,
     // scripts/vendor/<name>.cjs: what the CLI imports of each library, as module.exports (the
     // CLI's import() of a CommonJS file sees module.exports as the default export, as Node does).
-    entry: Object.fromEntries([...VENDOR, 'prompts'].map((name) => [name, `scripts/vendor/${name}.cjs`])),
+    entry: Object.fromEntries([...VENDOR, 'prompts', 'csv-parse'].map((name) => [name, `scripts/vendor/${name}.cjs`])),
     outDir: 'dist/vendor',
     shims: true, // clipboardy and open find their helper programs next to their own file
     esbuildPlugins: vendorPlugins,

@@ -2,6 +2,9 @@
 // against floors measured in the same run, each figure the ratio of two medians over runs
 // interleaved in a new order each round, so that a busy machine slows both sides alike.
 //
+// Then campaigns (bench/campaign.mjs) with the same installed CLI: concurrency, rate, kill -9 and
+// re-run, and the board's reads against its budget.
+//
 // What is measured: for installs and for poll detection, which are waits, wall-clock time; for
 // start-up and the create, which are work, the CPU time of the process (user + system, from
 // bench/usage.cjs). On a shared machine the wall time of a 150 ms process measures the other
@@ -12,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../dist/emulator.js';
+import { CAMPAIGN_ROUNDS, campaignBench } from './campaign.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const INSTALL_ROUNDS = 5;
@@ -158,6 +162,7 @@ try {
 
   const pollMs = await pollDetection(emulator, cli, env);
   await emulator.close();
+  const campaign = await campaignBench(cli);
 
   const cpu = (name) => median(cases[name].runs.map((r) => r.cpuMs));
   const wall = (name) => median(cases[name].runs.map((r) => r.wallMs));
@@ -182,6 +187,7 @@ try {
     ['the same create with the official TypeScript SDK vs this CLI', `${sdk.ratio.toFixed(1)}x slower (${sdk.detail})`, '>= 5x slower', sdk.ratio >= 5],
     [`poll detection: connected -> CLI exits, --interval ${INTERVAL_MS / 1000}s`, `median ${(pollMs / 1000).toFixed(2)} s`, 'median <= 1.1 s', pollMs <= 1100],
     ['peak memory of session create --json vs node -e 0', x(memory), '<= 1.5x', memory.ratio <= 1.5],
+    ...campaign.rows,
   ];
 
   const header = ['figure', 'measured', 'goal', 'pass/fail'];
@@ -189,10 +195,11 @@ try {
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
-  console.log(`\nNode ${process.version}; medians of ${ROUNDS} runs (installs ${INSTALL_ROUNDS}, SDK ${SDK_ROUNDS}, pollers ${POLLERS}); ${seconds} s\n`);
+  console.log(`\nNode ${process.version}; medians of ${ROUNDS} runs (installs ${INSTALL_ROUNDS}, SDK ${SDK_ROUNDS}, pollers ${POLLERS}, campaign rounds ${CAMPAIGN_ROUNDS}); ${seconds} s\n`);
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of table.slice(1)) console.log(line(row));
+  console.log(`\nCampaigns (emulator latency 50 ms): ${campaign.notes}`);
   process.exitCode = rows.every((row) => row[3]) ? 0 : 1;
 } finally {
   rmSync(work, { recursive: true, force: true });

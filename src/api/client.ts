@@ -62,14 +62,18 @@ export class StackOneClient {
     });
   }
 
-  /** POST /connect_sessions. Never sent twice unless the first cannot have reached the server. */
-  async createSession(body: ConnectSessionCreate): Promise<ConnectSessionCreated> {
+  /**
+   * POST /connect_sessions. Never sent twice unless the first cannot have reached the server;
+   * `retry: false` sends it once and leaves even those retries to the caller (a campaign paces
+   * every row's retries together).
+   */
+  async createSession(body: ConnectSessionCreate, options: { retry?: boolean } = {}): Promise<ConnectSessionCreated> {
     for (let attempt = 0; ; attempt++) {
       try {
         const data = await this.#request({ method: 'POST', path: '/connect_sessions', body, operation: 'Creating the connect session' });
         return requireCreated(data);
       } catch (error) {
-        const delay = createRetryDelay(error, attempt);
+        const delay = options.retry === false ? undefined : createRetryDelay(error, attempt);
         if (delay === undefined) throw error;
         const rateLimited = error instanceof HttpError;
         this.#options.onRetry?.(rateLimited ? 'rate limited (429)' : `not sent (${(error as NetworkError).message})`, delay, attempt + 1,

@@ -4,12 +4,14 @@ import type { Runtime } from '../lib/runtime.js';
 import { CATEGORIES, SESSION_TYPES } from '../api/types.js';
 import { action } from './context.js';
 import { SHELLS, type CompletionCommand, type CompletionOption } from '../core/completion/spec.js';
+import { STATUSES } from './session/list.js';
 
 // Values the shells can offer: the API's enums (docs/stackone-api.md). Not commander choices: --type
 // is case-insensitive, which commander's choices are not.
 const OPTION_VALUES: Record<string, { values: readonly string[]; list?: boolean }> = {
   '--categories': { values: CATEGORIES, list: true },
   '--type': { values: SESSION_TYPES },
+  '--status': { values: STATUSES, list: true },
 };
 const ARGUMENT_VALUES: Record<string, readonly string[]> = { completion: SHELLS };
 

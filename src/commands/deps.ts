@@ -53,8 +53,11 @@ export function warnIfKeyFlag(ctx: CommandContext, settings: Settings): void {
   }
 }
 
-/** An API client for the resolved settings, with --verbose traces and retry notes on stderr. */
-export async function openClient(ctx: CommandContext, settings: Settings, apiKey = requireKey(settings)): Promise<StackOneClient> {
+/**
+ * An API client for the resolved settings, with --verbose traces and retry notes on stderr.
+ * Its requests end on Ctrl-C unless `signal` says otherwise (a campaign lets its creates finish).
+ */
+export async function openClient(ctx: CommandContext, settings: Settings, apiKey = requireKey(settings), signal: AbortSignal | null = ctx.runtime.signal): Promise<StackOneClient> {
   warnIfKeyFlag(ctx, settings);
   ctx.secrets.add(apiKey); // whatever its source (a profile, stdin): never quoted back in an error
   const { createClient } = await import('../api/client.js');
@@ -64,7 +67,7 @@ export async function openClient(ctx: CommandContext, settings: Settings, apiKey
     apiKey,
     userAgent: USER_AGENT,
     timeoutMs: ctx.requestTimeoutMs,
-    signal: ctx.runtime.signal,
+    signal: signal ?? undefined,
     proxy: ctx.env.proxy,
     now: ctx.runtime.now,
     sleep: ctx.runtime.sleep,

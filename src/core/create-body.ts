@@ -102,26 +102,29 @@ export function requireOwner(body: PartialBody): ConnectSessionCreate {
   return body as ConnectSessionCreate;
 }
 
-/** Comma-separated or repeated, case-insensitive, `hrisLegacy`/`stackOne` accepted; no duplicates. */
-export function parseCategories(values: string[]): Category[] {
+/**
+ * Comma-separated or repeated, case-insensitive, `hrisLegacy`/`stackOne` accepted; no duplicates.
+ * `name` is what the error calls the value: the flag, or a file's column.
+ */
+export function parseCategories(values: string[], name = '--categories'): Category[] {
   const parts = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  if (parts.length === 0) throw new UsageError('--categories needs at least one category.', `Use one or more of: ${CATEGORIES.join(', ')}.`);
+  if (parts.length === 0) throw new UsageError(`${name} needs at least one category.`, `Use one or more of: ${CATEGORIES.join(', ')}.`);
   const result: Category[] = [];
   for (const part of parts) {
     const lower = part.toLowerCase();
     const category = CATEGORY_ALIASES[lower] ?? CATEGORIES.find((c) => c === lower);
     if (!category) {
-      throw new UsageError(`Unknown category "${part}" for --categories.`, `Use one or more of: ${CATEGORIES.join(', ')}.`);
+      throw new UsageError(`Unknown category "${part}" for ${name}.`, `Use one or more of: ${CATEGORIES.join(', ')}.`);
     }
     if (!result.includes(category)) result.push(category);
   }
   return result;
 }
 
-export function parseType(value: string): SessionType {
+export function parseType(value: string, name = '--type'): SessionType {
   const lower = value.trim().toLowerCase();
   const type = SESSION_TYPES.find((t) => t === lower);
-  if (!type) throw new UsageError(`Invalid value "${value}" for --type.`, `Use one of: ${SESSION_TYPES.join(', ')}.`);
+  if (!type) throw new UsageError(`Invalid value "${value}" for ${name}.`, `Use one of: ${SESSION_TYPES.join(', ')}.`);
   return type;
 }
 

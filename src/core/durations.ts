@@ -33,19 +33,19 @@ export function parseBoundedDuration(value: string, flag: string, rule: Duration
 }
 
 /** `expires_in`: a positive whole number of seconds, within LIMITS.expiresIn. */
-export function parseExpiresIn(value: string): { seconds: number; warning?: string } {
+export function parseExpiresIn(value: string, name = '--expires-in'): { seconds: number; warning?: string } {
   const suggestion = 'Use seconds (3600) or a duration: 90s, 30m, 12h, 7d, 1h30m.';
   const ms = parseDurationMs(value);
   if (ms === undefined || ms <= 0 || ms % 1000 !== 0) {
-    throw new UsageError(`Invalid value "${value}" for --expires-in: it must be a positive whole number of seconds.`, suggestion);
+    throw new UsageError(`Invalid value "${value}" for ${name}: it must be a positive whole number of seconds.`, suggestion);
   }
   if (ms > LIMITS.expiresIn.max) {
-    throw new UsageError(`Invalid value "${value}" for --expires-in: it must be at most ${formatDuration(LIMITS.expiresIn.max)}.`, suggestion);
+    throw new UsageError(`Invalid value "${value}" for ${name}: it must be at most ${formatDuration(LIMITS.expiresIn.max)}.`, suggestion);
   }
   const seconds = ms / 1000;
   // "30" is thirty seconds: almost certainly meant as minutes.
   const warning = /^\s*\d+\s*$/.test(value) && seconds < 60
-    ? `--expires-in ${value.trim()} means ${seconds} seconds: the link expires almost at once. Write ${value.trim()}m for minutes.`
+    ? `${name} ${value.trim()} means ${seconds} seconds: the link expires almost at once. Write ${value.trim()}m for minutes.`
     : undefined;
   return warning ? { seconds, warning } : { seconds };
 }

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasync, fstatSync, fsyncSync, ftruncateSync, readSync, writeSync } from 'node:fs';
 import { LEFT_UNTOUCHED, StoreError } from './errors.js';
 import { openPrivate } from './file-guard.js';
 import { writeFailed } from './safe-write.js';
@@ -18,34 +18,35 @@ export class AppendLog<T> {
   /** Appends the entries in one write, each on its own line. */
   append(entries: T[]): void {
     if (entries.length === 0) return;
-    const fd = openPrivate(this.path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, this.label)!;
-    let size = 0;
+    const handle = this.open();
     try {
-      size = fstatSync(fd).size;
+      handle.write(entries);
+      try {
+        fsyncSync(handle.fd);
+      } catch (error) {
+        handle.undo();
+        throw writeFailed(this.path, error);
+      }
+    } finally {
+      handle.close();
+    }
+  }
+
+  /**
+   * The file open for appending, for a writer that holds the lock for a while (a campaign's
+   * journal): a line torn by a writer that crashed is cut off first.
+   */
+  open(): AppendHandle<T> {
+    const fd = openPrivate(this.path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, this.label)!;
+    try {
+      const size = fstatSync(fd).size;
       // A line torn by a writer that crashed (the lock is ours now) is never a whole entry: cut it off.
       const whole = wholeLinesEnd(fd, size);
-      if (whole < size) {
-        ftruncateSync(fd, whole);
-        size = whole;
-      }
-      const text = `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`;
-      const bytes = Buffer.from(text, 'utf8');
-      let written = 0;
-      while (written < bytes.length) {
-        const n = writeSync(fd, bytes, written, bytes.length - written);
-        if (n <= 0) throw Object.assign(new Error('the disk took no more bytes'), { code: 'ENOSPC' });
-        written += n;
-      }
-      fsyncSync(fd);
+      if (whole < size) ftruncateSync(fd, whole);
+      return new AppendHandle<T>(this.path, fd, whole);
     } catch (error) {
-      try {
-        ftruncateSync(fd, size); // back to the entries that were there
-      } catch {
-        // the reader skips a torn last line anyway
-      }
-      throw writeFailed(this.path, error);
-    } finally {
       closeSync(fd);
+      throw writeFailed(this.path, error);
     }
   }
 
@@ -84,6 +85,61 @@ export class AppendLog<T> {
     } finally {
       closeSync(fd);
     }
+  }
+}
+
+/** An append-only file held open: each write() is one write(2); sync() makes them durable off the main thread. */
+export class AppendHandle<T> {
+  #before: number;
+
+  constructor(
+    readonly path: string,
+    readonly fd: number,
+    private size: number,
+  ) {
+    this.#before = size;
+  }
+
+  /** Appends the entries in one write; one that fails half way is cut off again. */
+  write(entries: T[]): void {
+    if (entries.length === 0) return;
+    const bytes = Buffer.from(`${entries.map((e) => JSON.stringify(e)).join('\n')}\n`, 'utf8');
+    this.#before = this.size;
+    try {
+      let written = 0;
+      while (written < bytes.length) {
+        const n = writeSync(this.fd, bytes, written, bytes.length - written);
+        if (n <= 0) throw Object.assign(new Error('the disk took no more bytes'), { code: 'ENOSPC' });
+        written += n;
+      }
+      this.size += bytes.length;
+    } catch (error) {
+      try {
+        ftruncateSync(this.fd, this.size); // back to the entries that were there
+      } catch {
+        // the reader skips a torn last line anyway
+      }
+      throw writeFailed(this.path, error);
+    }
+  }
+
+  /** Cuts off what the last write() added (it could not be made durable). */
+  undo(): void {
+    try {
+      ftruncateSync(this.fd, this.#before);
+      this.size = this.#before;
+    } catch {
+      // the reader skips a torn last line anyway
+    }
+  }
+
+  /** Everything written so far, on disk (a power cut keeps it), without blocking the event loop. */
+  sync(): Promise<void> {
+    return new Promise((resolve, reject) => fdatasync(this.fd, (error) => (error ? reject(writeFailed(this.path, error)) : resolve())));
+  }
+
+  close(): void {
+    closeSync(this.fd);
   }
 }
 

@@ -10,6 +10,8 @@ export interface LockOptions {
   now?: () => number;
   /** Give up after this long (default 30 s). */
   timeoutMs?: number;
+  /** The error to give up with, naming the process that holds the lock when it is known. */
+  busy?: (pid: number | undefined) => Error;
 }
 
 interface Owner {
@@ -86,6 +88,7 @@ export async function withLock<R>(path: string, fn: () => R | Promise<R>, option
     const waited = now() - started;
     if (waited > (options.timeoutMs ?? 30_000)) {
       const owner = readOwner(lock);
+      if (options.busy) throw options.busy(owner?.pid);
       throw new StoreError(`Timed out waiting for the lock on ${path}${owner ? ` (held by process ${owner.pid})` : ''}.`, path,
         `If no other stackone-connect is running, remove ${lock}.`);
     }

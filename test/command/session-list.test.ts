@@ -116,6 +116,27 @@ describe('session list', () => {
     expect(result.stdout).toBe(`${c!.id}\n${b!.id}\n${a!.id}\n`);
   });
 
+  test('--status keeps the sessions in those states, before --limit', async () => {
+    const connected = await createSession(h);
+    const [pending1, pending2] = [await createSession(h), await createSession(h)];
+    h.emulator.connect(connected.id);
+    expect((await h.cli(['session', 'status', String(connected.id)])).code).toBe(0);
+    const ids = async (args: string[]) => oneJsonLine<Listed[]>((await list([...args, '--json'])).stdout).map((s) => s.session_id);
+    expect(await ids(['--status', 'pending'])).toEqual([pending2!.id, pending1!.id]);
+    expect(await ids(['--status', 'authenticated'])).toEqual([connected.id]);
+    expect(await ids(['--status', 'Pending,authenticated', '--limit', '2'])).toEqual([pending2!.id, pending1!.id]);
+    expect(await ids(['--status', 'authenticated', '--limit', '1'])).toEqual([connected.id]);
+    expect(await ids(['--status', 'expired'])).toEqual([]);
+    const none = await list(['--status', 'cancelled']);
+    expect(none.stdout).toMatch(/No cancelled sessions on this machine\./);
+  });
+
+  test.each([['connected'], [''], ['pending,,nope']])('--status %j exits 2 and names the states', async (value) => {
+    const result = await list([`--status=${value}`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Use one or more of: pending, authenticated, error, cancelled, expired/);
+  });
+
   test('works without any API key: the history is local', async () => {
     await createSession(h);
     const result = await h.cli(['session', 'list', '--json'], { env: { STACKONE_API_KEY: undefined } });

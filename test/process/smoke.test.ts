@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { sessionIdFrom, TEST_KEY, useHarness } from '../helpers/harness.js';
-import { startCli } from '../helpers/process.js';
+import { mkdirSync } from 'node:fs';
+import { startCli, tempConfigDir } from '../helpers/process.js';
 
 // Every command once through the built binary and main.ts: the bundle loads each lazy part, and
 // the exit code the command returns is the process's. (What each command does is tested in-process.)
@@ -29,6 +30,25 @@ describe('smoke: every command of the built binary', () => {
     const listed = await h.cli(['session', 'list', '--json']);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toHaveLength(1);
+  });
+
+  test('a campaign from stdin, its board, and list --status', async () => {
+    const { dir, cleanup } = tempConfigDir();
+    try {
+      mkdirSync(dir);
+      const campaign = await h.cli(['session', 'create', '--from-file', '-', '--output', 'results.csv', '--json'],
+        { cwd: dir, input: 'origin_owner_id,origin_owner_name\nacme,Acme\nglobex,Globex\n' });
+      expect(campaign.code, campaign.stderr).toBe(0);
+      expect(JSON.parse(campaign.stdout)).toMatchObject({ rows: 2, created: 2 });
+      for (const s of h.emulator.sessions().slice(-2)) h.emulator.connect(s.id);
+      const board = await h.cli(['session', 'poll', '--all', '--from-file', 'results.csv', '--quiet'], { cwd: dir });
+      expect(board.code, board.stderr).toBe(0);
+      expect(board.stdout.trimEnd().split('\n')).toHaveLength(2);
+      const listed = await h.cli(['session', 'list', '--status', 'authenticated', '--quiet']);
+      expect(listed.stdout.trimEnd().split('\n')).toHaveLength(2);
+    } finally {
+      cleanup();
+    }
   });
 
   test('auth login, status, switch and logout', async () => {

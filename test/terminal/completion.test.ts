@@ -59,6 +59,11 @@ describe('completion scripts', () => {
     expect(authStatus).toContain('--profile');
     expect(authStatus).not.toContain('--origin-owner-id');
     expect(bashComplete('session', 'status', '--')).not.toContain('--no-verify');
+    // Campaigns and the board: their flags, and the states of `session list --status`.
+    expect(bashComplete('session', 'create', '--fr')).toEqual(['--from-file']);
+    expect(bashComplete('session', 'poll', '--al')).toEqual(['--all']);
+    expect(bashComplete('session', 'list', '--status', '')).toEqual(['pending', 'authenticated', 'error', 'cancelled', 'expired']);
+    expect(bashComplete('session', 'list', '--status', 'pending,e')).toEqual(['pending,error', 'pending,expired']);
   });
 
   test('bash: Tab in an interactive shell completes the line', async () => {

@@ -1,13 +1,13 @@
-import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { StackOneClient } from '../../api/client.js';
 import { BadResponseError, HttpError, NetworkError } from '../../api/errors.js';
 import type { ConnectSessionCreate, ConnectSessionCreated } from '../../api/types.js';
 import {
-  DEFAULT_EXPIRES_IN, missingOwner, parseCreateFlags, requireOwner, type CreateFlags, type FileReader, type PartialBody,
+  DEFAULT_EXPIRES_IN, missingOwner, parseCreateFlags, requireOwner, type CreateFlags, type PartialBody,
 } from '../../core/create-body.js';
 import { CancelledError, CliError, ExitCode, UsageError, type ExitCodeValue } from '../../core/errors.js';
 import { expiryOf } from '../../core/expiry.js';
+import type { PaceFlags } from '../../core/pace-flags.js';
 import { parsePollFlags, type PollFlags } from '../../core/poll-flags.js';
 import type { Runtime } from '../../lib/runtime.js';
 import { Interrupted } from '../../lib/sleep.js';
@@ -18,13 +18,22 @@ import type { ShareFlags } from '../../ui/share.js';
 import { isRejection, verifyKey } from '../auth/shared.js';
 import { action, commandContext, type CommandContext } from '../context.js';
 import { loadSettings, openClient, openHistory, requireKey } from '../deps.js';
-import { readAllStdin } from '../stdin.js';
+import { fileReader } from '../stdin.js';
 import { createdResult, resumeCommand } from './present.js';
 import { waitForCustomer } from './wait.js';
 
-interface CreateOptions extends CreateFlags, PollFlags, ShareFlags {
+interface CreateOptions extends CreateFlags, PollFlags, ShareFlags, PaceFlags {
   wait?: boolean;
+  fromFile?: string;
+  output?: string;
+  dryRun?: boolean;
+  resendUncertain?: boolean;
 }
+
+/** Flags that only mean something for a file of rows. */
+const CAMPAIGN_ONLY: [keyof CreateOptions, string][] = [
+  ['output', '--output'], ['concurrency', '--concurrency'], ['rate', '--rate'], ['dryRun', '--dry-run'], ['resendUncertain', '--resend-uncertain'],
+];
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -53,23 +62,38 @@ export function sessionCreateCommand(runtime: Runtime): Command {
     .option('--open', 'open the link in the browser (terminal only)')
     .option('--copy', 'copy the link to the clipboard (terminal only)')
     .option('--qr', 'draw the link as a QR code (terminal only)')
+    .option('--from-file <path>', 'one session per row of a CSV or JSON Lines file (- for stdin); the flags give every row its defaults')
+    .option('--output <path>', 'with --from-file: the results file, .csv or .jsonl (its journal, beside it, lets a re-run resume)')
+    .option('--concurrency <n>', 'with --from-file: requests at once (default 4)')
+    .option('--rate <n>', 'with --from-file: at most n requests a minute (default 1000, StackOne\'s limit per key)')
+    .option('--dry-run', 'with --from-file: check every row and show what would be sent; send nothing')
+    .option('--resend-uncertain', 'with --from-file: send again the rows that may or may not have a session (check first)')
     .addHelpText('after', `
 Examples:
   $ stackone-connect session create --origin-owner-id acme --origin-owner-name "Acme" --wait
   $ stackone-connect session create --origin-owner-id acme --origin-owner-name "Acme" \\
       --categories hris,ats --provider bamboohr --expires-in 7d --metadata @crm.json --quiet
-  $ stackone-connect session create          # asks for everything, then waits`)
-    .action(action(async function (this: Command) {
-      return runSessionCreate(commandContext(this, runtime), this.opts<CreateOptions>());
-    }));
-}
+  $ stackone-connect session create          # asks for everything, then waits
 
-function fileReader(runtime: Runtime): FileReader {
-  return {
-    // Loaded on use: node:fs/promises brings readline and streams, which `--help` does not need.
-    readFile: async (path) => (await import('node:fs/promises')).readFile(resolve(runtime.cwd, path), 'utf8'),
-    readStdin: () => readAllStdin(runtime),
-  };
+Campaigns: one session per row, columns named like the body fields (categories split on ";");
+the same command again resumes, skipping the rows already created:
+  $ stackone-connect session create --from-file customers.csv --dry-run
+  $ stackone-connect session create --from-file customers.csv --output results.csv --expires-in 7d
+  $ stackone-connect session poll --all --from-file results.csv     # the board: who has connected`)
+    .action(action(async function (this: Command) {
+      const ctx = commandContext(this, runtime);
+      const options = this.opts<CreateOptions>();
+      if (options.fromFile !== undefined) {
+        const { runCampaign } = await import('./campaign.js');
+        return runCampaign(ctx, { ...options, fromFile: options.fromFile }, (option) => this.getOptionValueSource(option) === 'cli');
+      }
+      const stray = CAMPAIGN_ONLY.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
+      if (stray.length > 0) {
+        throw new UsageError(`${stray.join(', ')} ${stray.length === 1 ? 'applies' : 'apply'} only with --from-file.`,
+          'Example: stackone-connect session create --from-file customers.csv --output results.csv');
+      }
+      return runSessionCreate(ctx, options);
+    }));
 }
 
 export async function runSessionCreate(ctx: CommandContext, options: CreateOptions): Promise<ExitCodeValue> {

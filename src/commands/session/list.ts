@@ -39,30 +39,48 @@ export function sessionListCommand(runtime: Runtime): Command {
   return new Command('list')
     .description('list the sessions created on this machine, newest first')
     .option('--limit <n>', 'show at most this many')
+    .option('--status <list>', `only sessions in these states, comma-separated: ${STATUSES.join(', ')}`)
     .addHelpText('after', `
 Examples:
   $ stackone-connect session list
+  $ stackone-connect session list --status pending          # customers who have not connected yet
   $ stackone-connect session list --json | jq '.[0].auth_link_url'`)
     .action(action(async function (this: Command) {
-      await runSessionList(commandContext(this, runtime), this.opts<{ limit?: string }>());
+      await runSessionList(commandContext(this, runtime), this.opts<{ limit?: string; status?: string }>());
     }));
 }
 
-export async function runSessionList(ctx: CommandContext, options: { limit?: string }): Promise<void> {
+/** The states of `session list` (the contract's `status` values). */
+export const STATUSES = ['pending', 'authenticated', 'error', 'cancelled', 'expired'] as const;
+
+function parseStatuses(value: string): Set<string> {
+  const wanted = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const unknown = wanted.filter((s) => !(STATUSES as readonly string[]).includes(s));
+  if (wanted.length === 0 || unknown.length > 0) {
+    throw new UsageError(`Invalid value "${value}" for --status.`, `Use one or more of: ${STATUSES.join(', ')} (comma-separated).`);
+  }
+  return new Set(wanted);
+}
+
+export async function runSessionList(ctx: CommandContext, options: { limit?: string; status?: string }): Promise<void> {
   let limit: number | undefined;
   if (options.limit !== undefined) {
     if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1) throw new UsageError(`Invalid value "${options.limit}" for --limit: give a positive whole number.`);
     limit = Number(options.limit);
   }
+  const statuses = options.status === undefined ? undefined : parseStatuses(options.status);
   const history = await openHistory(ctx);
   const now = ctx.runtime.now();
-  const sessions = history.recent(limit).map((r) => listedSession(r, now));
+  // Filtered before --limit: "the newest 10 pending", not "the pending among the newest 10".
+  const sessions = history.recent(limit, statuses && ((r) => statuses.has(listedSession(r, now).status))).map((r) => listedSession(r, now));
   const theme = ctx.out.theme;
   ctx.out.result({
     json: sessions,
     quiet: sessions.map((s) => s.session_id).join('\n') || undefined,
     human: () => {
-      if (sessions.length === 0) return theme.muted(`No sessions created on this machine yet. Create one: ${ctx.bin} session create\n`);
+      if (sessions.length === 0) {
+        return theme.muted(statuses ? `No ${[...statuses].join(' or ')} sessions on this machine.\n` : `No sessions created on this machine yet. Create one: ${ctx.bin} session create\n`);
+      }
       const rows = sessions.map((s) => [
         String(s.session_id),
         sanitizeLine(s.origin_owner_name ?? s.origin_owner_id ?? ''),
