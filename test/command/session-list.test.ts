@@ -75,6 +75,20 @@ describe('session list', () => {
     expect(lines[1]).toMatch(/\beu$/);
   });
 
+  test('on a terminal 60 columns wide no line wraps: long names are cut with …, then the profile and creation left out', async () => {
+    await createSession(h, ['--origin-owner-name', 'Wolfeschlegelsteinhausenbergerdorff Holdings International', '--provider', 'successfactors', '--profile', 'production-eu-west']);
+    const narrow = await h.cli(['session', 'list', '--no-color'], { tty: { stdout: true, columns: 60 } });
+    const lines = narrow.stdout.trimEnd().split('\n');
+    expect(lines.every((l) => l.length <= 60), lines.join('\n')).toBe(true);
+    expect(lines[0]).toMatch(/^ID\s+CUSTOMER\s+PROVIDER\s+STATUS\s+EXPIRES$/);
+    expect(lines[1]).toMatch(/Wolfe\S*…\s+successfactors\s+pending\s+in 30m 00s$/);
+    expect(lines[1]).toHaveLength(60);
+    const wide = await h.cli(['session', 'list', '--no-color'], { tty: { stdout: true, columns: 200 } });
+    expect(wide.stdout).toMatch(/Wolfeschlegelsteinhausenbergerdorff Holdings International\s+successfactors\s+pending\s+\S+ ago\s+in 30m 00s\s+production-eu-west/);
+    // Not a terminal: every cell whole, whatever the width.
+    expect((await h.cli(['session', 'list'])).stdout).toMatch(/Holdings International\s+successfactors/);
+  });
+
   test('--limit shows at most that many, the newest', async () => {
     const [, b, c] = await threeSessions();
     const result = await list(['--limit', '2', '--json']);

@@ -5,6 +5,7 @@ import { formatDuration } from '../../lib/durations.js';
 import { sanitizeLine } from '../../lib/text.js';
 import type { SessionRecord } from '../../store/history.js';
 import { action, commandContext, type CommandContext } from '../context.js';
+import { layoutTable } from '../../ui/table.js';
 import { openHistory } from '../deps.js';
 
 /** `session list --json`: never the token (docs/contract.md, "Output"). */
@@ -91,10 +92,10 @@ export async function runSessionList(ctx: CommandContext, options: { limit?: str
         sanitizeLine(s.profile),
       ]);
       const header = ['ID', 'CUSTOMER', 'PROVIDER', 'STATUS', 'CREATED', 'EXPIRES', 'PROFILE'];
-      // A loop, not Math.max(...rows): a spread of 100,000 values overflows the call stack.
-      const widths = header.map((h, i) => rows.reduce((width, r) => Math.max(width, r[i]!.length), h.length));
-      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-      return [theme.muted(line(header)), ...rows.map(line)].join('\n') + '\n';
+      const { stdout } = ctx.runtime;
+      // On a narrow terminal: customer, provider and profile cut with …, then profile and creation left out.
+      const [head, ...lines] = layoutTable(header, rows, { columns: stdout.isTTY ? stdout.columns : undefined, shrink: { 1: 16, 2: 10, 6: 10 }, drop: [6, 4] });
+      return [theme.muted(head!), ...lines].join('\n') + '\n';
     },
   });
 }
