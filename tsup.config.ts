@@ -35,7 +35,10 @@ function replaceModule(name: string, filter: RegExp, contents: string, options: 
     name,
     setup(build) {
       build.onResolve({ filter }, (args) =>
-        args.namespace === name || (options.importer && !options.importer.test(args.importer)) ? undefined : { path: args.path, namespace: name });
+        args.namespace === name || (options.importer && !options.importer.test(args.importer))
+          ? undefined
+          : { path: args.path, namespace: name },
+      );
       build.onLoad({ filter: /.*/, namespace: name }, () => ({ contents, loader: 'js', resolveDir: resolve(options.dir ?? '.') }));
     },
   };
@@ -64,26 +67,38 @@ const cliPlugins: Plugin[] = [
   // chalk looks at the terminal (tty, and with it net) as soon as it is loaded; `--help` needs
   // no colours, so src/ui/theme.ts's chalk is loaded when the first theme is made. (Before
   // vendor-files: the first plugin that resolves an import wins.)
-  replaceModule('chalk-on-first-use', /^chalk$/, `
+  replaceModule(
+    'chalk-on-first-use',
+    /^chalk$/,
+    `
     let chalk;
     export class Chalk {
       constructor(options) {
         chalk ??= require('./vendor/chalk.cjs');
         return new chalk.Chalk(options);
       }
-    }`, { importer: inSrc }),
+    }`,
+    { importer: inSrc },
+  ),
   redirect('vendor-chalk-file', /^\.\/vendor\/chalk\.cjs$/, (path) => ({ path, external: true })),
   redirect('vendor-files', new RegExp(`^(${VENDOR.join('|')})$`), (path) => ({ path: `./vendor/${path}.cjs`, external: true }), inSrc),
   redirect('vendor-csv-parse', /^csv-parse\/sync$/, () => ({ path: './vendor/csv-parse.cjs', external: true }), inSrc),
-  ...PROMPTS.map((prompt) => replaceModule(`prompt-${prompt}`, new RegExp(`^@inquirer/${prompt}$`),
-    `export { ${prompt} as default } from './vendor/prompts.cjs';`, { importer: inSrc })),
+  ...PROMPTS.map((prompt) =>
+    replaceModule(`prompt-${prompt}`, new RegExp(`^@inquirer/${prompt}$`), `export { ${prompt} as default } from './vendor/prompts.cjs';`, {
+      importer: inSrc,
+    }),
+  ),
   redirect('vendor-prompts-file', /^\.\/vendor\/prompts\.cjs$/, (path) => ({ path, external: true })),
   // commander loads child_process (and with it net, dgram and the stream machinery) for commands
   // that are separate executables; this CLI has none, so it is loaded only if one is ever run.
-  replaceModule('commander-child-process-on-use', /^node:child_process$/, `
+  replaceModule(
+    'commander-child-process-on-use',
+    /^node:child_process$/,
+    `
     let childProcess;
     module.exports = new Proxy({}, { get: (_, key) => (childProcess ??= require('node:child_process'))[key] });`,
-    { importer: inPackage('commander') }),
+    { importer: inPackage('commander') },
+  ),
 ];
 
 const spinners = JSON.parse(readFileSync('node_modules/cli-spinners/spinners.json', 'utf8')) as Record<string, unknown>;
@@ -124,28 +139,46 @@ const vendorPlugins: Plugin[] = [
   replaceModule('llhttp-portable-only', /llhttp_simd-wasm\.js$/, `throw new Error('The SIMD build of llhttp is not bundled.');`),
   // conf validates against a JSON schema (ajv) and runs migrations (semver) only when given a
   // schema or migrations; the stores here use neither, and both would load on every write.
-  replaceModule('conf-without-schema', /^ajv\/dist\/2020\.js$/,
+  replaceModule(
+    'conf-without-schema',
+    /^ajv\/dist\/2020\.js$/,
     `export class Ajv2020 { constructor() { throw new Error('conf schemas are not bundled in stackone-connect.'); } }`,
-    { importer: inPackage('conf') }),
+    { importer: inPackage('conf') },
+  ),
   replaceModule('conf-without-formats', /^ajv-formats$/, `export default {};`, { importer: inPackage('conf') }),
-  replaceModule('conf-without-migrations', /^semver$/,
+  replaceModule(
+    'conf-without-migrations',
+    /^semver$/,
     `export default new Proxy({}, { get() { throw new Error('conf migrations are not bundled in stackone-connect.'); } });`,
-    { importer: inPackage('conf') }),
+    { importer: inPackage('conf') },
+  ),
   // ... and needs node:crypto only to encrypt, which they do not ask for: loaded if ever used.
-  replaceModule('conf-crypto-on-use', /^node:crypto$/, `
+  replaceModule(
+    'conf-crypto-on-use',
+    /^node:crypto$/,
+    `
     let crypto;
     module.exports = new Proxy({}, { get: (_, key) => (crypto ??= require('node:crypto'))[key] });`,
-    { importer: inPackage('conf') }),
+    { importer: inPackage('conf') },
+  ),
   // clipboardy also reads and writes images (clipboard-image, with macOS scripting and semver);
   // --copy writes text.
-  replaceModule('clipboardy-text-only', /^clipboard-image$/, `
+  replaceModule(
+    'clipboardy-text-only',
+    /^clipboard-image$/,
+    `
     const unavailable = async () => { throw new Error('Clipboard images are not bundled in stackone-connect.'); };
     export { unavailable as writeClipboardImages, unavailable as readClipboardImages, unavailable as hasClipboardImages };`,
-    { importer: inPackage('clipboardy') }),
+    { importer: inPackage('clipboardy') },
+  ),
   // ora draws its default spinner (dots, or line where the terminal has no Unicode); the other
   // 88 in cli-spinners are never drawn.
-  replaceModule('ora-default-spinners', /^cli-spinners$/,
-    `export default ${JSON.stringify({ dots: spinners.dots, line: spinners.line })};`, { importer: inPackage('ora') }),
+  replaceModule(
+    'ora-default-spinners',
+    /^cli-spinners$/,
+    `export default ${JSON.stringify({ dots: spinners.dots, line: spinners.line })};`,
+    { importer: inPackage('ora') },
+  ),
 ];
 
 const common: Options = {

@@ -26,7 +26,13 @@ export async function campaignBench(bin = fileURLToPath(new URL('../bin/stackone
   const key = 'v1.eu1.bench-key-0123456789abcdef';
   const emulator = await startEmulator({ apiKey: key, latencyMs: LATENCY_MS });
   const dir = mkdtempSync(join(tmpdir(), 'stackone-connect-campaign-bench-'));
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name))), STACKONE_BASE_URL: emulator.url, STACKONE_API_KEY: key, STACKONE_CONFIG_DIR: join(dir, 'config'), FORCE_COLOR: '0' };
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name))),
+    STACKONE_BASE_URL: emulator.url,
+    STACKONE_API_KEY: key,
+    STACKONE_CONFIG_DIR: join(dir, 'config'),
+    FORCE_COLOR: '0',
+  };
   const started = performance.now();
 
   /** Runs the CLI to its end (async: the emulator answers from this very process). */
@@ -50,7 +56,10 @@ export async function campaignBench(bin = fileURLToPath(new URL('../bin/stackone
   function customers(n) {
     const prefix = `r${++run}`;
     const file = `${prefix}.csv`;
-    writeFileSync(join(dir, file), `key,origin_owner_id,origin_owner_name\n${Array.from({ length: n }, (_, i) => `${prefix}-${i},${prefix}-${i},Customer ${i}`).join('\n')}\n`);
+    writeFileSync(
+      join(dir, file),
+      `key,origin_owner_id,origin_owner_name\n${Array.from({ length: n }, (_, i) => `${prefix}-${i},${prefix}-${i},Customer ${i}`).join('\n')}\n`,
+    );
     return { prefix, args: ['session', 'create', '--from-file', file, '--output', `${prefix}.jsonl`] };
   }
 
@@ -67,8 +76,12 @@ export async function campaignBench(bin = fileURLToPath(new URL('../bin/stackone
     emulator.clearRequests();
     const result = await cli([...args, ...flags]);
     if (result.code !== 0) throw new Error(`campaign exited ${result.code}: ${result.stderr}`);
-    const sent = readFileSync(join(dir, `${prefix}.jsonl.journal`), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l))
-      .filter((e) => e.kind === 'sending').map((e) => ({ at: Date.parse(e.at) }));
+    const sent = readFileSync(join(dir, `${prefix}.jsonl.journal`), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.kind === 'sending')
+      .map((e) => ({ at: Date.parse(e.at) }));
     // The pace counts from the first send: the limiter's slots are spaced from it.
     return { arrived: perSecond(creates()), sent: perSecond(sent, 0) };
   }
@@ -95,13 +108,18 @@ export async function campaignBench(bin = fileURLToPath(new URL('../bin/stackone
   const first = await cli([...killed.args, ...flags], { killWhen: () => emulator.sessions().length - before >= ROWS / 3 });
   if (first.signal !== 'SIGKILL') throw new Error(`the campaign was not killed: ${first.code} ${first.stderr}`);
   await cli([...killed.args, ...flags]);
-  const results = readFileSync(join(dir, `${killed.prefix}.jsonl`), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  const results = readFileSync(join(dir, `${killed.prefix}.jsonl`), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const sessions = emulator.sessions().slice(before);
   const perOwner = new Map();
   for (const s of sessions) perOwner.set(s.origin_owner_id, [...(perOwner.get(s.origin_owner_id) ?? []), s.id]);
   const duplicates = [...perOwner.values()].filter((ids) => ids.length > 1).length;
-  const lost = results.filter((r) => !(r.status === 'uncertain' || (r.status === 'created' && perOwner.get(r.origin_owner_id)?.[0] === r.session_id))).length
-    + (ROWS - results.length);
+  const lost =
+    results.filter((r) => !(r.status === 'uncertain' || (r.status === 'created' && perOwner.get(r.origin_owner_id)?.[0] === r.session_id)))
+      .length +
+    (ROWS - results.length);
   const uncertain = results.filter((r) => r.status === 'uncertain');
   const uncertainThere = uncertain.filter((r) => perOwner.has(r.origin_owner_id)).length;
 
@@ -118,12 +136,32 @@ export async function campaignBench(bin = fileURLToPath(new URL('../bin/stackone
   rmSync(dir, { recursive: true, force: true });
 
   const rows = [
-    [`throughput: --concurrency 8 vs 1 (a sequential loop), ${ROWS} rows`, `${median(ratios).toFixed(2)}x`, '>= 7x (8x the limit)', median(ratios) >= 7],
-    [`achieved rate with --rate ${RATE} binding (${RATE_ROWS} rows)`, `${(median(rates) * 100).toFixed(1)}% of the limit`, '>= 90%', median(rates) >= 0.9],
+    [
+      `throughput: --concurrency 8 vs 1 (a sequential loop), ${ROWS} rows`,
+      `${median(ratios).toFixed(2)}x`,
+      '>= 7x (8x the limit)',
+      median(ratios) >= 7,
+    ],
+    [
+      `achieved rate with --rate ${RATE} binding (${RATE_ROWS} rows)`,
+      `${(median(rates) * 100).toFixed(1)}% of the limit`,
+      '>= 90%',
+      median(rates) >= 0.9,
+    ],
     [`duplicates after kill -9 at ${Math.round(ROWS / 3)} of ${ROWS} + re-run`, String(duplicates), '0', duplicates === 0],
     ['rows lost after kill -9 + re-run', String(lost), '0', lost === 0],
-    ['rows uncertain after kill -9 (in flight when killed)', `${uncertain.length} (${uncertainThere} reached StackOne)`, '<= 8 (--concurrency)', uncertain.length <= 8],
-    [`board: ${results.filter((r) => r.status === 'created').length} pending sessions, reads in its ${BOARD_MS / 1000} s (--rate 1000)`, `${reads}`, `<= ${allowed} (1,000 a minute), >= 90% of it`, reads <= allowed && reads >= 0.9 * allowed],
+    [
+      'rows uncertain after kill -9 (in flight when killed)',
+      `${uncertain.length} (${uncertainThere} reached StackOne)`,
+      '<= 8 (--concurrency)',
+      uncertain.length <= 8,
+    ],
+    [
+      `board: ${results.filter((r) => r.status === 'created').length} pending sessions, reads in its ${BOARD_MS / 1000} s (--rate 1000)`,
+      `${reads}`,
+      `<= ${allowed} (1,000 a minute), >= 90% of it`,
+      reads <= allowed && reads >= 0.9 * allowed,
+    ],
   ];
   const notes = `throughput ratios: ${ratios.map((r) => r.toFixed(2)).join(', ')}; rate shares sent: ${rates.map((r) => (r * 100).toFixed(1)).join(', ')}%, as the emulator saw them arrive: ${arrivals.map((r) => (r * 100).toFixed(1)).join(', ')}%`;
   return { rows, notes, seconds: (performance.now() - started) / 1000 };
@@ -131,7 +169,9 @@ export async function campaignBench(bin = fileURLToPath(new URL('../bin/stackone
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { rows, notes, seconds } = await campaignBench();
-  console.log(`campaign bench: Node ${process.version}, emulator latency ${LATENCY_MS} ms, medians of ${ROUNDS} rounds, ${seconds.toFixed(1)} s\n`);
+  console.log(
+    `campaign bench: Node ${process.version}, emulator latency ${LATENCY_MS} ms, medians of ${ROUNDS} rounds, ${seconds.toFixed(1)} s\n`,
+  );
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length), ['figure', 'measured', 'goal'][i].length));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i] ?? 4)).join(' | ')} |`;
   console.log(line(['figure', 'measured', 'goal', 'pass']));

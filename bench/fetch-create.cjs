@@ -10,8 +10,7 @@ fetch(`${base}/connect_sessions`, {
     'user-agent': 'bench',
   },
   body: JSON.stringify({ origin_owner_id: 'bench', origin_owner_name: 'Bench' }),
-})
-  .then(async (response) => {
-    if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-    process.stdout.write(`${JSON.stringify(await response.json())}\n`);
-  });
+}).then(async (response) => {
+  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+  process.stdout.write(`${JSON.stringify(await response.json())}\n`);
+});

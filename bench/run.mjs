@@ -79,7 +79,9 @@ async function coldInstall(tarball) {
   const dir = join(work, `install-${++installs}`);
   mkdirSync(dir);
   const cache = join(work, `cache-${installs}`);
-  const { wallMs } = await run('npm', ['install', tarball, '--cache', cache, '--offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir });
+  const { wallMs } = await run('npm', ['install', tarball, '--cache', cache, '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir,
+  });
   return { wallMs, dir };
 }
 
@@ -101,12 +103,18 @@ async function pollDetection(emulator, cli, env) {
   };
   const delays = [];
   for (let k = 0; k < POLLERS; k++) {
-    const { stdout } = await run(node, [cli, 'session', 'create', '--origin-owner-id', `poll-${k}`, '--origin-owner-name', 'Poll', '--json'], { env });
+    const { stdout } = await run(
+      node,
+      [cli, 'session', 'create', '--origin-owner-id', `poll-${k}`, '--origin-owner-name', 'Poll', '--json'],
+      { env },
+    );
     const id = String(JSON.parse(stdout).id);
     let connectedAt;
     const child = spawn(node, [cli, 'session', 'poll', id, '--interval', `${INTERVAL_MS / 1000}s`, '--json'], { env, stdio: 'ignore' });
     const exited = new Promise((resolve, reject) => {
-      child.on('exit', (code) => (code === 0 ? resolve(performance.now() - connectedAt) : reject(new Error(`session poll exited ${code}`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve(performance.now() - connectedAt) : reject(new Error(`session poll exited ${code}`)),
+      );
     });
     while (!answered.has(id)) await new Promise((resolve) => setTimeout(resolve, 1));
     const phase = ((k + 0.5) / POLLERS) * INTERVAL_MS;
@@ -156,7 +164,9 @@ try {
   for (const c of Object.values(cases)) c.runs = [];
   for (let round = 0; round < ROUNDS; round++) {
     // A new order each round: no case always runs right after another.
-    const order = Object.values(cases).filter((c) => round < (c.rounds ?? ROUNDS)).sort(() => Math.random() - 0.5);
+    const order = Object.values(cases)
+      .filter((c) => round < (c.rounds ?? ROUNDS))
+      .sort(() => Math.random() - 0.5);
     for (const c of order) c.runs.push(await run(node, c.args, { env, measured: true }));
   }
 
@@ -171,9 +181,17 @@ try {
     ratio: cpu(a) / cpu(b),
     detail: `${cpu(a).toFixed(0)} / ${cpu(b).toFixed(0)} ms CPU; wall ${(wall(a) / wall(b)).toFixed(2)}x`,
   });
-  const install = { ratio: median(installTimes.ours) / median(installTimes.floor), detail: `${(median(installTimes.ours) / 1000).toFixed(2)} / ${(median(installTimes.floor) / 1000).toFixed(2)} s` };
+  const install = {
+    ratio: median(installTimes.ours) / median(installTimes.floor),
+    detail: `${(median(installTimes.ours) / 1000).toFixed(2)} / ${(median(installTimes.floor) / 1000).toFixed(2)} s`,
+  };
   const memory = { ratio: peak('create') / peak('base'), detail: `${peak('create').toFixed(1)} / ${peak('base').toFixed(1)} MB` };
-  const [version, help, overFetch, sdk] = [cpuRatio('version', 'base'), cpuRatio('help', 'base'), cpuRatio('create', 'fetch'), cpuRatio('sdk', 'create')];
+  const [version, help, overFetch, sdk] = [
+    cpuRatio('version', 'base'),
+    cpuRatio('help', 'base'),
+    cpuRatio('create', 'fetch'),
+    cpuRatio('sdk', 'create'),
+  ];
   const packages = installedPackages(installed.dir);
   const tarballKb = statSync(tarball).size / 1024;
   const x = ({ ratio, detail }) => `${ratio.toFixed(2)}x (${detail})`;
@@ -184,8 +202,18 @@ try {
     ['--version vs node -e 0', x(version), '<= 1.25x', version.ratio <= 1.25],
     ['--help vs node -e 0', x(help), '<= 1.35x', help.ratio <= 1.35],
     ['session create --json vs a bare fetch script, same request', x(overFetch), '<= 1.25x', overFetch.ratio <= 1.25],
-    ['the same create with the official TypeScript SDK vs this CLI', `${sdk.ratio.toFixed(1)}x slower (${sdk.detail})`, '>= 5x slower', sdk.ratio >= 5],
-    [`poll detection: connected -> CLI exits, --interval ${INTERVAL_MS / 1000}s`, `median ${(pollMs / 1000).toFixed(2)} s`, 'median <= 1.1 s', pollMs <= 1100],
+    [
+      'the same create with the official TypeScript SDK vs this CLI',
+      `${sdk.ratio.toFixed(1)}x slower (${sdk.detail})`,
+      '>= 5x slower',
+      sdk.ratio >= 5,
+    ],
+    [
+      `poll detection: connected -> CLI exits, --interval ${INTERVAL_MS / 1000}s`,
+      `median ${(pollMs / 1000).toFixed(2)} s`,
+      'median <= 1.1 s',
+      pollMs <= 1100,
+    ],
     ['peak memory of session create --json vs node -e 0', x(memory), '<= 1.5x', memory.ratio <= 1.5],
     ...campaign.rows,
   ];
@@ -195,7 +223,9 @@ try {
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
-  console.log(`\nNode ${process.version}; medians of ${ROUNDS} runs (installs ${INSTALL_ROUNDS}, SDK ${SDK_ROUNDS}, pollers ${POLLERS}, campaign rounds ${CAMPAIGN_ROUNDS}); ${seconds} s\n`);
+  console.log(
+    `\nNode ${process.version}; medians of ${ROUNDS} runs (installs ${INSTALL_ROUNDS}, SDK ${SDK_ROUNDS}, pollers ${POLLERS}, campaign rounds ${CAMPAIGN_ROUNDS}); ${seconds} s\n`,
+  );
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of table.slice(1)) console.log(line(row));

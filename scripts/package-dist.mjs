@@ -45,7 +45,7 @@ printChunks(metafile);
 function trimSourceMap(map) {
   const ours = map.sources.map((source) => /(^|\/)src\//.test(source) && !source.includes('node_modules'));
   const lines = map.mappings.split(';').map((line) => (line ? line.split(',').map(decodeVlq) : []));
-  let [source, line, column, name] = [0, 0, 0, 0];
+  let [source, line, column] = [0, 0, 0];
   let [previousSource, previousLine] = [-1, -1];
   const kept = lines.map((segments) => {
     const keep = [];
@@ -56,21 +56,24 @@ function trimSourceMap(map) {
       source += segment[1];
       line += segment[2];
       column += segment[3];
-      if (segment.length === 5) name += segment[4];
       if (source !== previousSource || (ours[source] && line !== previousLine)) keep.push([generated, source, line, column]);
       [previousSource, previousLine] = [source, line];
     }
     return keep;
   });
   let [outSource, outLine, outColumn] = [0, 0, 0];
-  const mappings = kept.map((segments) => {
-    let generatedColumn = 0;
-    return segments.map(([col, src, ln, cl]) => {
-      const fields = [col - generatedColumn, src - outSource, ln - outLine, cl - outColumn];
-      [generatedColumn, outSource, outLine, outColumn] = [col, src, ln, cl];
-      return fields.map(encodeVlq).join('');
-    }).join(',');
-  }).join(';');
+  const mappings = kept
+    .map((segments) => {
+      let generatedColumn = 0;
+      return segments
+        .map(([col, src, ln, cl]) => {
+          const fields = [col - generatedColumn, src - outSource, ln - outLine, cl - outColumn];
+          [generatedColumn, outSource, outLine, outColumn] = [col, src, ln, cl];
+          return fields.map(encodeVlq).join('');
+        })
+        .join(',');
+    })
+    .join(';');
   return { version: 3, file: map.file, sources: map.sources, names: [], mappings };
 }
 
@@ -112,7 +115,9 @@ function printChunks(meta) {
       for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
         bytes[packageOf(input)] = (bytes[packageOf(input)] ?? 0) + bytesInOutput;
       }
-      const parts = Object.entries(bytes).filter(([, n]) => n >= 512).sort((a, b) => b[1] - a[1]);
+      const parts = Object.entries(bytes)
+        .filter(([, n]) => n >= 512)
+        .sort((a, b) => b[1] - a[1]);
       return { file: file.replace(/^dist\//, ''), bytes: output.bytes, parts };
     })
     .sort((a, b) => b.bytes - a.bytes);

@@ -1,20 +1,20 @@
 import { Command } from 'commander';
-import { buildContext } from './commands/context.js';
-import { readEnvironment } from './lib/env.js';
-import { VERSION, type Runtime } from './lib/runtime.js';
-import { colorLevel, red } from './ui/color-level.js';
 import { authListCommand } from './commands/auth/list.js';
 import { authLoginCommand } from './commands/auth/login.js';
 import { authLogoutCommand } from './commands/auth/logout.js';
 import { authStatusCommand } from './commands/auth/status.js';
 import { authSwitchCommand } from './commands/auth/switch.js';
+import { completionCommand } from './commands/completion.js';
+import { buildContext } from './commands/context.js';
+import { demoCommand } from './commands/demo.js';
+import { emulatorCommand } from './commands/emulator.js';
 import { sessionCreateCommand } from './commands/session/create.js';
 import { sessionListCommand } from './commands/session/list.js';
 import { sessionPollCommand } from './commands/session/poll.js';
 import { sessionStatusCommand } from './commands/session/status.js';
-import { emulatorCommand } from './commands/emulator.js';
-import { completionCommand } from './commands/completion.js';
-import { demoCommand } from './commands/demo.js';
+import { readEnvironment } from './lib/env.js';
+import { type Runtime, VERSION } from './lib/runtime.js';
+import { colorLevel, red } from './ui/color-level.js';
 
 /**
  * The command table. Command files are light: each action imports what it needs (ofetch, conf,
@@ -49,14 +49,17 @@ export function buildProgram(runtime: Runtime): Command {
     // The command's context (flags, environment, output) is built once, before its action, and
     // kept for the error report (run.ts).
     .hook('preAction', (_program, actionCommand) => void buildContext(actionCommand, runtime))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ stackone-connect session create --origin-owner-id acme --origin-owner-name "Acme" --wait
   $ stackone-connect session create            # interactive: asks, shows the link, waits
   $ stackone-connect demo                      # the whole flow offline, against the built-in emulator
 
 Exit codes: 0 ok, 1 error, 2 usage (nothing sent), 3 attempt failed, 4 auth, 5 expired, 8 still pending,
-130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP).`);
+130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP).`,
+    );
 
   // Subcommands inherit exitOverride and configureOutput from their parent when created through it.
   const session = program.command('session').description('create connect sessions and wait for customers');
@@ -72,7 +75,15 @@ Exit codes: 0 ok, 1 error, 2 usage (nothing sent), 3 attempt failed, 4 auth, 5 e
   const fillAll = () => [...groups.keys()].forEach(fill);
   program.addCommand(inherit(emulatorCommand(runtime), program));
   program.addCommand(inherit(demoCommand(runtime), program));
-  program.addCommand(inherit(completionCommand(runtime, () => (fillAll(), program)), program));
+  program.addCommand(
+    inherit(
+      completionCommand(runtime, () => {
+        fillAll();
+        return program;
+      }),
+      program,
+    ),
+  );
   // A group's commands are made only when the command line names the group (`session create`,
   // `help auth`): `--help` lists the groups, and `session ...` needs nothing of `auth`.
   const parseAsync = program.parseAsync.bind(program);

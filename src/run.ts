@@ -1,7 +1,7 @@
-import { CommanderError, type Command } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { BadResponseError, HttpError, NetworkError } from './api/errors.js';
 import { buildProgram } from './cli.js';
-import { reportContext, type GlobalFlags } from './commands/context.js';
+import { type GlobalFlags, reportContext } from './commands/context.js';
 import { CliError, ExitCode, ExitWith, signalExitCode } from './core/errors.js';
 import { readEnvironment } from './lib/env.js';
 import type { Runtime } from './lib/runtime.js';
@@ -35,21 +35,39 @@ function describe(error: unknown, bin: string): Described {
   if (error instanceof CliError) return { message: error.message, hint: error.suggestion, code: error.exitCode };
   if (error instanceof HttpError) {
     if (error.status === 401 || error.status === 403) {
-      return { message: error.message, code: ExitCode.Auth, hint: `Check the key with \`${bin} auth status\`, or store a new one with \`${bin} auth login\`.` };
+      return {
+        message: error.message,
+        code: ExitCode.Auth,
+        hint: `Check the key with \`${bin} auth status\`, or store a new one with \`${bin} auth login\`.`,
+      };
     }
-    if (error.status === 429) return { message: error.message, code: ExitCode.Error, hint: 'The API key is over its rate limit (1,000 requests a minute); wait and try again.' };
-    return { message: error.message, code: ExitCode.Error, hint: error.status >= 500 ? 'StackOne had a problem answering; try again in a moment.' : undefined };
+    if (error.status === 429)
+      return {
+        message: error.message,
+        code: ExitCode.Error,
+        hint: 'The API key is over its rate limit (1,000 requests a minute); wait and try again.',
+      };
+    return {
+      message: error.message,
+      code: ExitCode.Error,
+      hint: error.status >= 500 ? 'StackOne had a problem answering; try again in a moment.' : undefined,
+    };
   }
   if (error instanceof NetworkError) {
-    const hint = error.code === 'ECONNREFUSED'
-      ? `Check --base-url / STACKONE_BASE_URL, and that the server (or \`${bin} emulator\`) is running.`
-      : error.delivered
-        ? 'Check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY).'
-        : 'Nothing was sent. Check your network, DNS and proxy settings (HTTPS_PROXY, NO_PROXY), and --base-url.';
+    const hint =
+      error.code === 'ECONNREFUSED'
+        ? `Check --base-url / STACKONE_BASE_URL, and that the server (or \`${bin} emulator\`) is running.`
+        : error.delivered
+          ? 'Check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY).'
+          : 'Nothing was sent. Check your network, DNS and proxy settings (HTTPS_PROXY, NO_PROXY), and --base-url.';
     return { message: error.message, code: ExitCode.Error, hint };
   }
   if (error instanceof BadResponseError) {
-    return { message: error.message, code: ExitCode.Error, hint: 'Run with --verbose to see the request; a proxy may be answering in the API\'s place.' };
+    return {
+      message: error.message,
+      code: ExitCode.Error,
+      hint: "Run with --verbose to see the request; a proxy may be answering in the API's place.",
+    };
   }
   if (error instanceof StoreError) return { message: error.message, hint: error.hint, code: ExitCode.Error };
   if (error instanceof Interrupted) return { message: 'Interrupted.', code: signalExitCode(error.reason) };
@@ -78,11 +96,19 @@ function report(error: unknown, runtime: Runtime, program: Command): number {
   const bin = ctx?.bin ?? (env.npx ? 'npx stackone-connect' : 'stackone-connect');
   const described = describe(error, bin);
   // Errors raised below the commands name the CLI as `stackone-connect`; under npx, say `npx stackone-connect`.
-  const named = (text: string) => (bin === 'stackone-connect' ? text : text.replace(/(?<!npx )\bstackone-connect (?=(?:session|auth|emulator|demo|completion|help)\b)/g, `${bin} `));
+  const named = (text: string) =>
+    bin === 'stackone-connect'
+      ? text
+      : text.replace(/(?<!npx )\bstackone-connect (?=(?:session|auth|emulator|demo|completion|help)\b)/g, `${bin} `);
   const [message, hint, code] = [named(described.message), described.hint && named(described.hint), described.code];
   runtime.stderr.write(`${theme.error(`${theme.symbols.error} ${clean(message)}`)}\n`);
   if (hint) runtime.stderr.write(`  ${clean(hint)}\n`);
-  const stack = error instanceof CliError && error.cause instanceof Error ? error.cause.stack : error instanceof Error && !(error instanceof CliError) ? error.stack : undefined;
+  const stack =
+    error instanceof CliError && error.cause instanceof Error
+      ? error.cause.stack
+      : error instanceof Error && !(error instanceof CliError)
+        ? error.stack
+        : undefined;
   if (verbose && stack) runtime.stderr.write(`${theme.muted(clean(stack))}\n`);
   return code;
 }

@@ -1,11 +1,11 @@
 import { STATUS_CODES } from 'node:http';
-import { createFetch, type $Fetch } from 'ofetch';
+import { type $Fetch, createFetch } from 'ofetch';
 import { parseJson } from '../lib/json.js';
-import { Interrupted, abortableSleep } from '../lib/sleep.js';
+import { abortableSleep, Interrupted } from '../lib/sleep.js';
 import { displayUrl, redactKey } from '../lib/text.js';
-import { BadResponseError, HttpError, NetworkError, classifyNetworkError, parseRetryAfter } from './errors.js';
+import { BadResponseError, classifyNetworkError, HttpError, NetworkError, parseRetryAfter } from './errors.js';
 import { proxyFetch } from './proxy.js';
-import type { ConnectSession, ConnectSessionCreate, ConnectSessionCreated, ConnectorMeta, LinkedAccount } from './types.js';
+import type { ConnectorMeta, ConnectSession, ConnectSessionCreate, ConnectSessionCreated, LinkedAccount } from './types.js';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -25,7 +25,13 @@ export interface ClientOptions {
 }
 
 type Query = Record<string, string | number | string[] | undefined>;
-interface RequestSpec { method: 'GET' | 'POST'; path: string; body?: unknown; query?: Query; operation: string }
+interface RequestSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  query?: Query;
+  operation: string;
+}
 
 /** Create is retried only where StackOne cannot have created anything (docs/contract.md, "Retries"). */
 const CREATE_MAX_RETRIES = 5;
@@ -76,21 +82,34 @@ export class StackOneClient {
         const delay = options.retry === false ? undefined : createRetryDelay(error, attempt);
         if (delay === undefined) throw error;
         const rateLimited = error instanceof HttpError;
-        this.#options.onRetry?.(rateLimited ? 'rate limited (429)' : `not sent (${(error as NetworkError).message})`, delay, attempt + 1,
-          rateLimited ? CREATE_MAX_RETRIES : NOT_SENT_MAX_RETRIES);
+        this.#options.onRetry?.(
+          rateLimited ? 'rate limited (429)' : `not sent (${(error as NetworkError).message})`,
+          delay,
+          attempt + 1,
+          rateLimited ? CREATE_MAX_RETRIES : NOT_SENT_MAX_RETRIES,
+        );
         await this.#sleep(delay, this.#options.signal);
       }
     }
   }
 
   async getSession(id: string): Promise<ConnectSession> {
-    const data = await this.#request({ method: 'GET', path: `/connect_sessions/${encodeURIComponent(id)}`, operation: 'Reading the session' });
+    const data = await this.#request({
+      method: 'GET',
+      path: `/connect_sessions/${encodeURIComponent(id)}`,
+      operation: 'Reading the session',
+    });
     return requireSession(data, id);
   }
 
   /** Exchanges the session token for the session: the polling fallback on older deployments. */
   async authenticateSession(token: string, id?: string): Promise<ConnectSession> {
-    const data = await this.#request({ method: 'POST', path: '/connect_sessions/authenticate', body: { token }, operation: 'Reading the session' });
+    const data = await this.#request({
+      method: 'POST',
+      path: '/connect_sessions/authenticate',
+      body: { token },
+      operation: 'Reading the session',
+    });
     return requireSession(data, id);
   }
 
@@ -101,7 +120,11 @@ export class StackOneClient {
   }
 
   async getAccount(id: string): Promise<LinkedAccount> {
-    const data = await this.#request({ method: 'GET', path: `/accounts/${encodeURIComponent(id)}`, operation: 'Reading the linked account' });
+    const data = await this.#request({
+      method: 'GET',
+      path: `/accounts/${encodeURIComponent(id)}`,
+      operation: 'Reading the linked account',
+    });
     return requireObject(data, 'linked account') as LinkedAccount;
   }
 
@@ -139,18 +162,26 @@ export class StackOneClient {
         throw new BadResponseError(error.message, status);
       }
       const failure = timeout.aborted
-        // Past its time limit the request may well have been handled: it counts as delivered.
-        ? { code: 'ETIMEDOUT', detail: `no complete answer within ${Math.round(timeoutMs / 1000)}s`, delivered: true }
+        ? // Past its time limit the request may well have been handled: it counts as delivered.
+          { code: 'ETIMEDOUT', detail: `no complete answer within ${Math.round(timeoutMs / 1000)}s`, delivered: true }
         : classifyNetworkError(error);
       const delivered = failure.delivered || status > 0;
-      trace?.(`← ${spec.method} ${spec.path} failed after ${this.#now() - started} ms: ${failure.code}${status ? ` (after ${status})` : ''}${delivered ? '' : ' (nothing was sent)'}`);
+      trace?.(
+        `← ${spec.method} ${spec.path} failed after ${this.#now() - started} ms: ${failure.code}${status ? ` (after ${status})` : ''}${delivered ? '' : ' (nothing was sent)'}`,
+      );
       throw new NetworkError(failure.code, failure.detail, host, delivered);
     }
     if (status >= 300 && status < 400) {
       const location = headers.get('location');
       const where = location ? ` to ${displayUrl(new URL(location, `${this.baseUrl}/`).toString())}` : '';
       trace?.(`← ${status} ${spec.method} ${spec.path}${where} (${this.#now() - started} ms): not followed`);
-      throw new BadResponseError(`The API answered ${status} ${STATUS_CODES[status] ?? ''}${where}; StackOne does not redirect, so it was not followed.`.replace(' ;', ';'), status);
+      throw new BadResponseError(
+        `The API answered ${status} ${STATUS_CODES[status] ?? ''}${where}; StackOne does not redirect, so it was not followed.`.replace(
+          ' ;',
+          ';',
+        ),
+        status,
+      );
     }
     trace?.(`← ${status} ${spec.method} ${spec.path} (${this.#now() - started} ms)`);
 
@@ -160,9 +191,13 @@ export class StackOneClient {
       throw new HttpError(status, message, parseRetryAfter(headers.get('retry-after'), this.#now()), spec.operation);
     }
     if (!parsed.ok) {
-      if (parsed.reason === 'depth') throw new BadResponseError(`The API answered ${status} with JSON nested too deeply to be a StackOne answer.`, status);
+      if (parsed.reason === 'depth')
+        throw new BadResponseError(`The API answered ${status} with JSON nested too deeply to be a StackOne answer.`, status);
       const type = headers.get('content-type') ?? 'no content type';
-      throw new BadResponseError(`The API answered ${status} with a body that is not JSON (${type}, ${Buffer.byteLength(text)} bytes).`, status);
+      throw new BadResponseError(
+        `The API answered ${status} with a body that is not JSON (${type}, ${Buffer.byteLength(text)} bytes).`,
+        status,
+      );
     }
     return parsed.value;
   }
@@ -170,7 +205,10 @@ export class StackOneClient {
 
 /** The body as text, refused past MAX_RESPONSE_BYTES (counted after decompression). */
 async function readLimited(body: ReadableStream<Uint8Array> | undefined, contentLength: string | null): Promise<string> {
-  const tooLarge = () => new BadResponseError(`The API's answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; no StackOne answer is: it was not read.`);
+  const tooLarge = () =>
+    new BadResponseError(
+      `The API's answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; no StackOne answer is: it was not read.`,
+    );
   // Cancelled, not awaited: a cancel can wait on the other side of the stream (a tee), and the
   // answer is refused either way.
   if (contentLength !== null && Number(contentLength) > MAX_RESPONSE_BYTES) {
@@ -228,7 +266,9 @@ function requireCreated(data: unknown): ConnectSessionCreated {
 function requireSession(data: unknown, id: string | undefined): ConnectSession {
   const session = requireObject(data, 'session') as ConnectSession;
   if (id !== undefined && session.id !== undefined && String(session.id) !== id) {
-    throw new BadResponseError(`The API answered about session ${isSessionId(session.id) ? session.id : 'with another id'} when asked for session ${id}.`);
+    throw new BadResponseError(
+      `The API answered about session ${isSessionId(session.id) ? session.id : 'with another id'} when asked for session ${id}.`,
+    );
   }
   return session;
 }

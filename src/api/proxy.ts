@@ -12,8 +12,7 @@ export async function proxyFetch(proxy: { https?: string; http?: string; no?: st
     ...(proxy.https ? { httpsProxy: proxy.https } : {}),
     ...(proxy.no ? { noProxy: proxy.no } : {}),
   });
-  const proxied = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) =>
-    fetch(input, { ...init, dispatcher });
+  const proxied = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => fetch(input, { ...init, dispatcher });
   return proxied as unknown as typeof globalThis.fetch;
 }
 

@@ -4,8 +4,20 @@
  */
 
 export const CATEGORIES = [
-  'ats', 'hris', 'hris-legacy', 'crm', 'iam', 'marketing', 'lms', 'stackone',
-  'documents', 'ticketing', 'screening', 'messaging', 'accounting', 'scheduling',
+  'ats',
+  'hris',
+  'hris-legacy',
+  'crm',
+  'iam',
+  'marketing',
+  'lms',
+  'stackone',
+  'documents',
+  'ticketing',
+  'screening',
+  'messaging',
+  'accounting',
+  'scheduling',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

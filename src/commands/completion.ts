@@ -1,9 +1,9 @@
 import { Command, type Option } from 'commander';
+import { CATEGORIES, SESSION_TYPES } from '../api/types.js';
+import { type CompletionCommand, type CompletionOption, SHELLS } from '../core/completion/spec.js';
 import { UsageError } from '../core/errors.js';
 import type { Runtime } from '../lib/runtime.js';
-import { CATEGORIES, SESSION_TYPES } from '../api/types.js';
 import { action } from './context.js';
-import { SHELLS, type CompletionCommand, type CompletionOption } from '../core/completion/spec.js';
 import { STATUSES } from './session/list.js';
 
 // Values the shells can offer: the API's enums (docs/stackone-api.md). Not commander choices: --type
@@ -19,19 +19,24 @@ export function completionCommand(runtime: Runtime, getProgram: () => Command): 
   return new Command('completion')
     .description('print a shell completion script (bash, zsh or fish)')
     .argument('<shell>', `one of: ${SHELLS.join(', ')}`)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ stackone-connect completion bash > ~/.local/share/bash-completion/completions/stackone-connect
   $ echo 'source <(stackone-connect completion zsh)' >> ~/.zshrc
-  $ stackone-connect completion fish > ~/.config/fish/completions/stackone-connect.fish`)
-    .action(action(async function (this: Command, shell: string) {
-      const name = shell.trim().toLowerCase();
-      const known = SHELLS.find((s) => s === name);
-      if (!known) throw new UsageError(`Unknown shell "${shell}".`, `Use one of: ${SHELLS.join(', ')}.`);
-      const { completionScript } = await import('../core/completion/index.js');
-      const program = getProgram();
-      runtime.stdout.write(completionScript(known, program.name(), describe(program, [], [])));
-    }));
+  $ stackone-connect completion fish > ~/.config/fish/completions/stackone-connect.fish`,
+    )
+    .action(
+      action(async function (this: Command, shell: string) {
+        const name = shell.trim().toLowerCase();
+        const known = SHELLS.find((s) => s === name);
+        if (!known) throw new UsageError(`Unknown shell "${shell}".`, `Use one of: ${SHELLS.join(', ')}.`);
+        const { completionScript } = await import('../core/completion/index.js');
+        const program = getProgram();
+        runtime.stdout.write(completionScript(known, program.name(), describe(program, [], [])));
+      }),
+    );
 }
 
 function describeOption(option: Option): CompletionOption {
@@ -57,7 +62,8 @@ function describe(command: Command, path: string[], inherited: CompletionOption[
     path,
     description: command.description(),
     options,
-    commands: help.visibleCommands(command)
+    commands: help
+      .visibleCommands(command)
       .filter((sub) => sub.name() !== 'help')
       .map((sub) => describe(sub, [...path, sub.name()], path.length === 0 ? own : inherited)),
     argumentValues: ARGUMENT_VALUES[path.join(' ')],

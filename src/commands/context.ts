@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { ExitWith, UsageError, type ExitCodeValue } from '../core/errors.js';
 import { parseBoundedDuration } from '../core/durations.js';
-import { readEnvironment, type Environment } from '../lib/env.js';
+import { type ExitCodeValue, ExitWith, UsageError } from '../core/errors.js';
+import { type Environment, readEnvironment } from '../lib/env.js';
 import type { Runtime } from '../lib/runtime.js';
 import { configDir } from '../store/config-dir.js';
 import { Output } from '../ui/output.js';
@@ -70,9 +70,14 @@ export function buildContext(command: Command, runtime: Runtime): CommandContext
   };
   // Kept before the checks below, so that their errors are reported in the run's own style.
   contexts.set(runtime, context);
-  if (flags.json && flags.quiet) throw new UsageError('--json and --quiet cannot be used together.', 'Pick one: --json for a JSON object, --quiet for the value alone.');
+  if (flags.json && flags.quiet)
+    throw new UsageError('--json and --quiet cannot be used together.', 'Pick one: --json for a JSON object, --quiet for the value alone.');
   if (flags.requestTimeout !== undefined) {
-    context.requestTimeoutMs = parseBoundedDuration(flags.requestTimeout, '--request-timeout', { min: 1, max: MAX_REQUEST_TIMEOUT_MS, examples: '500ms, 10s or 1m' });
+    context.requestTimeoutMs = parseBoundedDuration(flags.requestTimeout, '--request-timeout', {
+      min: 1,
+      max: MAX_REQUEST_TIMEOUT_MS,
+      examples: '500ms, 10s or 1m',
+    });
   }
   return context;
 }
@@ -87,6 +92,7 @@ export function commandContext(command: Command, runtime: Runtime): CommandConte
  * non-zero code travels to main.ts as ExitWith (the result has been printed already).
  */
 export function action<A extends unknown[]>(
+  // biome-ignore lint/suspicious/noConfusingVoidType: an action returns its exit code, or nothing for 0
   fn: (this: Command, ...args: A) => Promise<number | void>,
 ): (this: Command, ...args: A) => Promise<void> {
   return async function (this: Command, ...args: A) {

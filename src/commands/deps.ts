@@ -1,11 +1,11 @@
+import type { StackOneClient } from '../api/client.js';
 import { AuthError } from '../core/errors.js';
+import { resolveSettings, type Settings, validateBaseUrl } from '../core/settings.js';
+import { formatDuration } from '../lib/durations.js';
 import { USER_AGENT } from '../lib/runtime.js';
 import { redactKey } from '../lib/text.js';
-import { resolveSettings, validateBaseUrl, type Settings } from '../core/settings.js';
-import { formatDuration } from '../lib/durations.js';
-import type { StackOneClient } from '../api/client.js';
-import type { ProfileStore } from '../store/profiles.js';
 import type { SessionHistory, SessionRecord } from '../store/history.js';
+import type { ProfileStore } from '../store/profiles.js';
 import type { CommandContext } from './context.js';
 
 // Everything here is loaded on demand: `--help` and `--version` never pay for ofetch or conf.
@@ -43,8 +43,10 @@ export function sessionSettings(ctx: CommandContext, settings: Settings, record:
 /** The key must be there before anything is sent (exit 4, nothing sent). */
 export function requireKey(settings: Settings): string {
   if (settings.apiKey) return settings.apiKey;
-  throw new AuthError(`No API key for profile "${settings.profile}".`,
-    'Run `stackone-connect auth login`, set STACKONE_API_KEY, or pass --api-key.');
+  throw new AuthError(
+    `No API key for profile "${settings.profile}".`,
+    'Run `stackone-connect auth login`, set STACKONE_API_KEY, or pass --api-key.',
+  );
 }
 
 export function warnIfKeyFlag(ctx: CommandContext, settings: Settings): void {
@@ -57,11 +59,18 @@ export function warnIfKeyFlag(ctx: CommandContext, settings: Settings): void {
  * An API client for the resolved settings, with --verbose traces and retry notes on stderr.
  * Its requests end on Ctrl-C unless `signal` says otherwise (a campaign lets its creates finish).
  */
-export async function openClient(ctx: CommandContext, settings: Settings, apiKey = requireKey(settings), signal: AbortSignal | null = ctx.runtime.signal): Promise<StackOneClient> {
+export async function openClient(
+  ctx: CommandContext,
+  settings: Settings,
+  apiKey = requireKey(settings),
+  signal: AbortSignal | null = ctx.runtime.signal,
+): Promise<StackOneClient> {
   warnIfKeyFlag(ctx, settings);
   ctx.secrets.add(apiKey); // whatever its source (a profile, stdin): never quoted back in an error
   const { createClient } = await import('../api/client.js');
-  ctx.out.trace(`profile ${settings.profile}, key ${redactKey(apiKey)} (from ${settings.keySource ?? 'flag'}), base URL ${settings.baseUrl}`);
+  ctx.out.trace(
+    `profile ${settings.profile}, key ${redactKey(apiKey)} (from ${settings.keySource ?? 'flag'}), base URL ${settings.baseUrl}`,
+  );
   return createClient({
     baseUrl: settings.baseUrl,
     apiKey,

@@ -71,7 +71,8 @@ export function parseRetryAfter(text: string): number {
 /** `5s`, `500ms`, `2m`; a bare number is seconds. */
 export function parseAutoComplete(text: string): number {
   const ms = parseDurationMs(text, 's');
-  if (ms === undefined || ms > 365 * DAY) throw bad(`--auto-complete must be a duration up to 365d, such as 5s, 500ms or 2m, got "${text}"`);
+  if (ms === undefined || ms > 365 * DAY)
+    throw bad(`--auto-complete must be a duration up to 365d, such as 5s, 500ms or 2m, got "${text}"`);
   return ms;
 }
 

@@ -3,7 +3,7 @@ import { CliError, ExitCode, type ExitCodeValue } from '../core/errors.js';
 import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { isLoopbackHost } from '../lib/net.js';
 import type { Runtime } from '../lib/runtime.js';
-import { action, commandContext, type CommandContext } from './context.js';
+import { action, type CommandContext, commandContext } from './context.js';
 import type { EmulatorFlags } from './emulator-flags.js';
 
 /** `export NAME=value` that survives eval, whatever the value contains. */
@@ -43,7 +43,10 @@ async function listen(options: EmulatorOptions): Promise<Emulator> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      throw new CliError(`Port ${options.port} is already in use.`, { suggestion: 'Pick another with --port, or --port 0 for any free port.', cause: error });
+      throw new CliError(`Port ${options.port} is already in use.`, {
+        suggestion: 'Pick another with --port, or --port 0 for any free port.',
+        cause: error,
+      });
     }
     throw new CliError(`Cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`, { cause: error });
   }
@@ -58,7 +61,9 @@ export async function runEmulator(ctx: CommandContext, flags: EmulatorFlags): Pr
   if (!isLoopbackHost(options.host ?? '127.0.0.1')) {
     ctx.out.warn(`Listening on ${options.host}, which is not a loopback address: anyone who can reach this machine can use the emulator.`);
     if (options.publicUrl === undefined) {
-      stderr('  It answers requests addressed to this machine\'s IP addresses or to localhost; to reach it by another name (a container name, a tunnel), add --public-url http://<name>:<port>.\n');
+      stderr(
+        "  It answers requests addressed to this machine's IP addresses or to localhost; to reach it by another name (a container name, a tunnel), add --public-url http://<name>:<port>.\n",
+      );
     }
   }
   const emulator = await listen({ ...options, now: runtime.now, log: (line) => stderr(`  ${line}\n`) });
@@ -78,7 +83,8 @@ export async function runEmulator(ctx: CommandContext, flags: EmulatorFlags): Pr
 }
 
 export function emulatorCommand(runtime: Runtime): Command {
-  return new Command('emulator')    .description('run a local StackOne API emulator until stopped')
+  return new Command('emulator')
+    .description('run a local StackOne API emulator until stopped')
     .option('--port <n>', 'port to listen on; 0 picks a free port', '4010')
     .option('--host <host>', 'address to listen on; loopback unless you say otherwise', '127.0.0.1')
     .option('--api-key <key>', 'accept only this API key')
@@ -90,7 +96,10 @@ export function emulatorCommand(runtime: Runtime): Command {
     .option('--auto-complete <delay>', 'sessions finish by themselves after this long, e.g. 5s')
     .option('--auto-outcome <outcome>', 'how auto-completed sessions end: connect, fail or cancel (default connect)')
     .option('--legacy', 'emulate an older deployment without GET /connect_sessions/{id}')
-    .option('--public-url <url>', 'base of auth links, and a host name to serve besides loopback and the listening address, e.g. http://emulator:4010')
+    .option(
+      '--public-url <url>',
+      'base of auth links, and a host name to serve besides loopback and the listening address, e.g. http://emulator:4010',
+    )
     .addHelpText(
       'after',
       `
@@ -100,9 +109,14 @@ Examples:
   $ stackone-connect emulator --latency 100-800 --error-rate 0.1 --rate-limit 30/60s --retry-after 5
   $ stackone-connect emulator --host 0.0.0.0 --public-url http://emulator:4010   # in a container named emulator`,
     )
-    .action(action(async function (this: Command) {
-      // --api-key on this command line is the key the emulator accepts (commander gives it to the
-      // program's own --api-key); STACKONE_API_KEY is never read for it.
-      return runEmulator(commandContext(this, runtime), { ...this.opts<EmulatorFlags>(), apiKey: this.optsWithGlobals<EmulatorFlags>().apiKey });
-    }));
+    .action(
+      action(async function (this: Command) {
+        // --api-key on this command line is the key the emulator accepts (commander gives it to the
+        // program's own --api-key); STACKONE_API_KEY is never read for it.
+        return runEmulator(commandContext(this, runtime), {
+          ...this.opts<EmulatorFlags>(),
+          apiKey: this.optsWithGlobals<EmulatorFlags>().apiKey,
+        });
+      }),
+    );
 }

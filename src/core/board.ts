@@ -1,7 +1,7 @@
 import { BadResponseError, HttpError, NetworkError } from '../api/errors.js';
 import type { ConnectSession } from '../api/types.js';
-import { pump, type PumpClock, type PumpSource, type RateLimiter } from './pacing.js';
-import { backoffDelay, MAX_RETRY_AFTER_MS, NEVER_ANSWERED_TRIES, readSession, UnreachableError, type Reading } from './poll.js';
+import { type PumpClock, type PumpSource, pump, type RateLimiter } from './pacing.js';
+import { backoffDelay, MAX_RETRY_AFTER_MS, NEVER_ANSWERED_TRIES, type Reading, readSession, UnreachableError } from './poll.js';
 import { refusedForExpiry } from './session-source.js';
 
 /**
@@ -146,8 +146,10 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
       fatal ??= { error };
       return stop.abort();
     }
-    const transient = error instanceof HttpError ? error.status === 429 || error.status === 408 || error.status >= 500
-      : error instanceof NetworkError || error instanceof BadResponseError;
+    const transient =
+      error instanceof HttpError
+        ? error.status === 429 || error.status === 408 || error.status >= 500
+        : error instanceof NetworkError || error instanceof BadResponseError;
     if (!transient) return change(target, 'error', (error as Error).message);
     target.failures++;
     if (error instanceof NetworkError && !answered && ++unanswered >= NEVER_ANSWERED_TRIES) {
@@ -169,10 +171,11 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
   }
   const end = await pump({
     source: queue,
-    run: (target) => read(target).catch((error: unknown) => {
-      fatal ??= { error };
-      stop.abort();
-    }),
+    run: (target) =>
+      read(target).catch((error: unknown) => {
+        fatal ??= { error };
+        stop.abort();
+      }),
     concurrency: deps.concurrency,
     limiter: deps.limiter,
     clock,

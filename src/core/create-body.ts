@@ -1,6 +1,6 @@
-import { UsageError } from './errors.js';
-import { CATEGORIES, SESSION_TYPES, type Category, type ConnectSessionCreate, type SessionType } from '../api/types.js';
+import { CATEGORIES, type Category, type ConnectSessionCreate, SESSION_TYPES, type SessionType } from '../api/types.js';
 import { parseExpiresIn } from './durations.js';
+import { UsageError } from './errors.js';
 
 /** `session create` flags as commander hands them over (strings, unvalidated). */
 export interface CreateFlags {
@@ -107,7 +107,10 @@ export function requireOwner(body: PartialBody): ConnectSessionCreate {
  * `name` is what the error calls the value: the flag, or a file's column.
  */
 export function parseCategories(values: string[], name = '--categories'): Category[] {
-  const parts = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const parts = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new UsageError(`${name} needs at least one category.`, `Use one or more of: ${CATEGORIES.join(', ')}.`);
   const result: Category[] = [];
   for (const part of parts) {
@@ -140,15 +143,17 @@ export async function readMetadata(value: string, files: FileReader): Promise<Re
       text = path === '-' ? await files.readStdin() : await files.readFile(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`Cannot read ${source}: ${code === 'ENOENT' ? 'no such file' : code ?? (error as Error).message}.`);
+      throw new UsageError(`Cannot read ${source}: ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}.`);
     }
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${source} is not valid JSON: ${(error as Error).message}.`,
-      'Give a JSON object, e.g. --metadata \'{"crm_id":"42"}\', or @file.json, or @- to read stdin.');
+    throw new UsageError(
+      `${source} is not valid JSON: ${(error as Error).message}.`,
+      'Give a JSON object, e.g. --metadata \'{"crm_id":"42"}\', or @file.json, or @- to read stdin.',
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;

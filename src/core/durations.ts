@@ -25,7 +25,8 @@ export interface DurationRule {
 export function parseBoundedDuration(value: string, flag: string, rule: DurationRule): number {
   const ms = parseDurationMs(value, rule.bareUnit);
   const limits = `from ${formatDuration(rule.min)} to ${formatDuration(rule.max)}`;
-  if (ms === undefined) throw new UsageError(`Invalid value "${value}" for ${flag}: it must be a duration ${limits}.`, `Examples: ${rule.examples}.`);
+  if (ms === undefined)
+    throw new UsageError(`Invalid value "${value}" for ${flag}: it must be a duration ${limits}.`, `Examples: ${rule.examples}.`);
   if (ms < rule.min || ms > rule.max) {
     throw new UsageError(`Invalid value "${value}" for ${flag}: it must be ${limits}.`, `Examples: ${rule.examples}.`);
   }
@@ -44,8 +45,9 @@ export function parseExpiresIn(value: string, name = '--expires-in'): { seconds:
   }
   const seconds = ms / 1000;
   // "30" is thirty seconds: almost certainly meant as minutes.
-  const warning = /^\s*\d+\s*$/.test(value) && seconds < 60
-    ? `${name} ${value.trim()} means ${seconds} seconds: the link expires almost at once. Write ${value.trim()}m for minutes.`
-    : undefined;
+  const warning =
+    /^\s*\d+\s*$/.test(value) && seconds < 60
+      ? `${name} ${value.trim()} means ${seconds} seconds: the link expires almost at once. Write ${value.trim()}m for minutes.`
+      : undefined;
   return warning ? { seconds, warning } : { seconds };
 }

@@ -57,7 +57,10 @@ export class CancelledError extends CliError {
 /** The person said no to the summary of interactive mode: not an interruption; nothing was sent (exit 2). */
 export class DeclinedError extends CliError {
   constructor() {
-    super('Not created: the summary was declined. Nothing was sent.', { exitCode: ExitCode.Usage, suggestion: 'Run the command again to start over.' });
+    super('Not created: the summary was declined. Nothing was sent.', {
+      exitCode: ExitCode.Usage,
+      suggestion: 'Run the command again to start over.',
+    });
   }
 }
 

@@ -20,14 +20,23 @@ function wholeNumber(value: string, flag: string, max: number, examples: string)
   const text = value.trim();
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > max) {
-    throw new UsageError(`Invalid value "${value}" for ${flag}: it must be a whole number from 1 to ${max.toLocaleString('en-US')}.`, `Examples: ${examples}.`);
+    throw new UsageError(
+      `Invalid value "${value}" for ${flag}: it must be a whole number from 1 to ${max.toLocaleString('en-US')}.`,
+      `Examples: ${examples}.`,
+    );
   }
   return n;
 }
 
 export function parsePaceFlags(flags: PaceFlags): PaceSettings {
   return {
-    concurrency: flags.concurrency === undefined ? DEFAULT_CONCURRENCY : wholeNumber(flags.concurrency, '--concurrency', MAX_CONCURRENCY, '--concurrency 8'),
-    ratePerMinute: flags.rate === undefined ? DEFAULT_RATE_PER_MINUTE : wholeNumber(flags.rate, '--rate', MAX_RATE_PER_MINUTE, '--rate 500 (requests a minute)'),
+    concurrency:
+      flags.concurrency === undefined
+        ? DEFAULT_CONCURRENCY
+        : wholeNumber(flags.concurrency, '--concurrency', MAX_CONCURRENCY, '--concurrency 8'),
+    ratePerMinute:
+      flags.rate === undefined
+        ? DEFAULT_RATE_PER_MINUTE
+        : wholeNumber(flags.rate, '--rate', MAX_RATE_PER_MINUTE, '--rate 500 (requests a minute)'),
   };
 }

@@ -1,5 +1,5 @@
-import { UsageError } from './errors.js';
 import { LIMITS, parseBoundedDuration } from './durations.js';
+import { UsageError } from './errors.js';
 
 export interface PollFlags {
   interval?: string;
@@ -16,10 +16,14 @@ export interface PollSettings {
 export const DEFAULT_INTERVAL_MS = 2000;
 
 export function parsePollFlags(flags: PollFlags): PollSettings {
-  const intervalMs = flags.interval === undefined ? DEFAULT_INTERVAL_MS
-    : parseBoundedDuration(flags.interval, '--interval', { ...LIMITS.interval, examples: '2s, 500ms or 1m' });
-  const timeoutMs = flags.timeout === undefined ? undefined
-    : parseBoundedDuration(flags.timeout, '--timeout', { ...LIMITS.timeout, examples: '90s, 10m, 1h30m or 7d' });
+  const intervalMs =
+    flags.interval === undefined
+      ? DEFAULT_INTERVAL_MS
+      : parseBoundedDuration(flags.interval, '--interval', { ...LIMITS.interval, examples: '2s, 500ms or 1m' });
+  const timeoutMs =
+    flags.timeout === undefined
+      ? undefined
+      : parseBoundedDuration(flags.timeout, '--timeout', { ...LIMITS.timeout, examples: '90s, 10m, 1h30m or 7d' });
   return { intervalMs, timeoutMs, failFast: Boolean(flags.failFast) };
 }
 
@@ -27,7 +31,10 @@ export function parsePollFlags(flags: PollFlags): PollSettings {
 export function parseSessionId(value: string): string {
   const id = value.trim();
   if (!/^\d+$/.test(id) || !Number.isSafeInteger(Number(id))) {
-    throw new UsageError(`Invalid session id "${value}": it must be a number, such as 1234.`, 'See your sessions with `stackone-connect session list`.');
+    throw new UsageError(
+      `Invalid session id "${value}": it must be a number, such as 1234.`,
+      'See your sessions with `stackone-connect session list`.',
+    );
   }
   return String(Number(id)); // 007 is 7
 }

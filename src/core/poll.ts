@@ -1,7 +1,7 @@
 import { BadResponseError, HttpError, NetworkError } from '../api/errors.js';
+import type { ConnectionAttempt, ConnectSession } from '../api/types.js';
 import { Interrupted } from '../lib/sleep.js';
 import { CliError } from './errors.js';
-import type { ConnectionAttempt, ConnectSession } from '../api/types.js';
 import { refusedForExpiry } from './session-source.js';
 
 /** The `status` of the JSON result (docs/contract.md, "Output"). */
@@ -64,7 +64,10 @@ export interface PollOutcome {
 
 /** Thrown by pollSession when interrupted, with what it knew by then. */
 export class PollInterrupted extends Interrupted {
-  constructor(reason: unknown, readonly answered: boolean) {
+  constructor(
+    reason: unknown,
+    readonly answered: boolean,
+  ) {
     super(reason);
   }
 }
@@ -77,11 +80,15 @@ export const NEVER_ANSWERED_TRIES = 3;
 
 /** The API never answered during this wait: wrong base URL, DNS, proxy or network (exit 1). */
 export class UnreachableError extends CliError {
-  constructor(readonly last: NetworkError, tries: number) {
+  constructor(
+    readonly last: NetworkError,
+    tries: number,
+  ) {
     super(`${last.message} (${tries} tries, no answer since the wait began).`, {
-      suggestion: last.code === 'ECONNREFUSED' || !last.delivered
-        ? 'Check --base-url / STACKONE_BASE_URL (and HTTPS_PROXY, NO_PROXY); the session stays open.'
-        : 'Check your network, proxy and --base-url; the session stays open.',
+      suggestion:
+        last.code === 'ECONNREFUSED' || !last.delivered
+          ? 'Check --base-url / STACKONE_BASE_URL (and HTTPS_PROXY, NO_PROXY); the session stays open.'
+          : 'Check your network, proxy and --base-url; the session stays open.',
     });
   }
 }
@@ -97,7 +104,9 @@ export function backoffDelay(intervalMs: number, failures: number, random: () =>
 function retryDelay(error: unknown, intervalMs: number, failures: number, random: () => number): number | undefined {
   if (error instanceof HttpError) {
     if (error.status === 429 || error.status === 408 || error.status >= 500) {
-      return error.retryAfterMs === undefined ? backoffDelay(intervalMs, failures, random) : Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS);
+      return error.retryAfterMs === undefined
+        ? backoffDelay(intervalMs, failures, random)
+        : Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS);
     }
     return undefined;
   }
@@ -144,7 +153,8 @@ export async function pollSession(options: PollOptions, deps: PollDeps): Promise
       if (reading.kind === 'authenticated') return { end: 'authenticated', status: 'authenticated', session, reading };
       if (reading.kind === 'failed' && options.failFast) return { end: 'failed', status: reading.status, session, reading };
     } catch (error) {
-      if (error instanceof Interrupted || signal?.aborted) throw new PollInterrupted(signal?.reason ?? (error as Interrupted).reason, answered);
+      if (error instanceof Interrupted || signal?.aborted)
+        throw new PollInterrupted(signal?.reason ?? (error as Interrupted).reason, answered);
       if (refusedForExpiry(error, options.expiresAt, now())) return { end: 'expired', status: 'expired', session, reading };
       failures++;
       lastError = error;

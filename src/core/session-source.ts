@@ -1,6 +1,6 @@
-import { CliError, ExitCode } from './errors.js';
 import { HttpError } from '../api/errors.js';
 import type { ConnectSession } from '../api/types.js';
+import { CliError, ExitCode } from './errors.js';
 import { EXPIRY_SKEW_MS } from './expiry.js';
 
 export interface SessionReader {
@@ -24,7 +24,6 @@ export class TokenRefusedError extends CliError {
     });
   }
 }
-
 
 /** Whether a refused token is explained by the session's (known) expiry. */
 export function refusedForExpiry(error: unknown, expiresAt: number | undefined, now: number): boolean {

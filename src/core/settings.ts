@@ -67,7 +67,14 @@ export function resolveSettings(
 
 /** https everywhere; plain http only to this machine (a key sent in clear text is a key given away). */
 export function validateBaseUrl(raw: string, source: BaseUrlSource): string {
-  const where = source === 'flag' ? '--base-url' : source === 'env' ? 'STACKONE_BASE_URL' : source === 'history' ? 'The session\'s base URL in the history' : 'the profile\'s base URL';
+  const where =
+    source === 'flag'
+      ? '--base-url'
+      : source === 'env'
+        ? 'STACKONE_BASE_URL'
+        : source === 'history'
+          ? "The session's base URL in the history"
+          : "the profile's base URL";
   let url: URL;
   try {
     url = new URL(raw);
@@ -76,8 +83,10 @@ export function validateBaseUrl(raw: string, source: BaseUrlSource): string {
   }
   if (url.username || url.password) throw new UsageError(`${where} must not contain a user name or password.`);
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new UsageError(`${where} uses plain http:// for a host that is not this machine (${url.hostname}).`,
-      'Use https://, or http:// only with localhost / 127.0.0.1 / [::1] (the emulator).');
+    throw new UsageError(
+      `${where} uses plain http:// for a host that is not this machine (${url.hostname}).`,
+      'Use https://, or http:// only with localhost / 127.0.0.1 / [::1] (the emulator).',
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new UsageError(`${where} must be an https:// URL (got ${url.protocol}).`);

@@ -10,7 +10,13 @@ interface AccountRecord extends Omit<LinkedAccount, 'created_at' | 'updated_at'>
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function view({ createdAt, updatedAt, ...rest }: AccountRecord): LinkedAccount {
-  return { ...rest, categories: [...rest.categories], status_reasons: [...rest.status_reasons], created_at: iso(createdAt), updated_at: iso(updatedAt) };
+  return {
+    ...rest,
+    categories: [...rest.categories],
+    status_reasons: [...rest.status_reasons],
+    created_at: iso(createdAt),
+    updated_at: iso(updatedAt),
+  };
 }
 
 /** The linked accounts that successful connection attempts create or update, in creation order. */
@@ -32,7 +38,8 @@ export class AccountBook {
       : input.multiple
         ? undefined
         : this.accounts.find(
-            (a) => a.origin_owner_id === input.origin_owner_id && a.origin_owner_name === input.origin_owner_name && a.provider === provider,
+            (a) =>
+              a.origin_owner_id === input.origin_owner_id && a.origin_owner_name === input.origin_owner_name && a.provider === provider,
           );
     if (existing) {
       Object.assign(existing, { status: 'active', status_reasons: [], updatedAt: at });

@@ -7,7 +7,7 @@ import { errorReply, type Reply } from './http.js';
  */
 export function checkAccess(headers: Record<string, string>, apiKey: string | undefined, now: number): Reply | undefined {
   if (!headers['user-agent']) return errorReply(403, now);
-  const key = basicKey(headers['authorization']);
+  const key = basicKey(headers.authorization);
   if (key === undefined || (apiKey !== undefined && key !== apiKey)) return errorReply(401, now);
   return undefined;
 }

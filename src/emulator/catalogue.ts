@@ -49,15 +49,27 @@ function readable(path: string, fields: Field[]): Record<string, unknown> {
 const MODELS: Record<string, Record<string, unknown>> = {
   hris: {
     employees: {
-      ...readable('/unified/hris/employees', [field('id'), field('first_name'), field('last_name'), field('work_email'), field('hire_date', 'datetime')]),
-      create: write('/unified/hris/employees', [{ ...field('first_name'), required: true }, { ...field('last_name'), required: true }]),
+      ...readable('/unified/hris/employees', [
+        field('id'),
+        field('first_name'),
+        field('last_name'),
+        field('work_email'),
+        field('hire_date', 'datetime'),
+      ]),
+      create: write('/unified/hris/employees', [
+        { ...field('first_name'), required: true },
+        { ...field('last_name'), required: true },
+      ]),
     },
     time_off: readable('/unified/hris/time_off', [field('id'), field('employee_id'), field('start_date', 'datetime')]),
   },
   ats: {
     candidates: {
       ...readable('/unified/ats/candidates', [field('id'), field('first_name'), field('last_name'), field('email')]),
-      create: write('/unified/ats/candidates', [{ ...field('first_name'), required: true }, { ...field('last_name'), required: true }]),
+      create: write('/unified/ats/candidates', [
+        { ...field('first_name'), required: true },
+        { ...field('last_name'), required: true },
+      ]),
     },
     jobs: readable('/unified/ats/jobs', [field('id'), field('title'), field('status', 'enum')]),
   },

@@ -17,11 +17,12 @@
  * 410; bad body: 400; unknown route: 404; wrong method: 405. Bodies are JSON: server.ts refuses
  * others (415), and writes from another origin or to a Host the emulator does not serve (403).
  */
+
+import { parseJson } from '../lib/json.js';
 import { InvalidFaultError } from './faults.js';
 import { emptyReply, errorReply, jsonReply, type Reply } from './http.js';
 import { EmulatorStateError, type Store } from './state.js';
 import type { Emulator, RecordedRequest } from './types.js';
-import { parseJson } from '../lib/json.js';
 
 export const CONTROL_PREFIX = '/_emulator';
 
@@ -43,7 +44,7 @@ function pick<K extends keyof Opts>(opts: Opts, ...keys: K[]): Pick<Opts, K> {
 
 /** Over HTTP the key must not leak into logs or test reports: keep only the scheme. */
 export function redact(request: RecordedRequest): RecordedRequest {
-  const auth = request.headers['authorization'];
+  const auth = request.headers.authorization;
   if (auth === undefined) return request;
   const scheme = /^\S+/.exec(auth)?.[0] ?? 'Basic';
   return { ...request, headers: { ...request.headers, authorization: `${scheme} <redacted>` } };
@@ -69,14 +70,25 @@ export function routeControl(emulator: Emulator, store: Store, method: string, p
     if (sub === '/health') return method === 'GET' ? jsonReply(200, { ok: true, url: emulator.url }) : wrongMethod('GET');
     if (sub === '/requests') {
       if (method === 'GET') return jsonReply(200, emulator.requests.map(redact));
-      if (method === 'DELETE') return (emulator.clearRequests(), emptyReply());
+      if (method === 'DELETE') {
+        emulator.clearRequests();
+        return emptyReply();
+      }
       return wrongMethod('GET, DELETE');
     }
     if (sub === '/sessions') {
-      return method === 'GET' ? jsonReply(200, store.all().map((s) => store.view(s, true))) : wrongMethod('GET');
+      return method === 'GET'
+        ? jsonReply(
+            200,
+            store.all().map((s) => store.view(s, true)),
+          )
+        : wrongMethod('GET');
     }
     if (sub === '/faults') {
-      if (method === 'DELETE') return (emulator.clearFaults(), emptyReply());
+      if (method === 'DELETE') {
+        emulator.clearFaults();
+        return emptyReply();
+      }
       if (method !== 'POST') return wrongMethod('POST, DELETE');
       const parsed = parseJson(rawBody);
       if (!parsed.ok) return errorReply(400, now, 'body must be a JSON array of faults');

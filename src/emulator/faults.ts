@@ -36,7 +36,8 @@ const DEFAULT_RETRY_AFTER = 1;
 
 /** The canned error bodies of a fault that answers by itself ('status', 'html', 'non-json'). */
 export function faultReply(fault: Fault, timestamp: number): Reply {
-  const retryAfter = fault.retryAfter ?? (fault.kind === 'status' && (fault.status === 408 || fault.status === 429) ? DEFAULT_RETRY_AFTER : undefined);
+  const retryAfter =
+    fault.retryAfter ?? (fault.kind === 'status' && (fault.status === 408 || fault.status === 429) ? DEFAULT_RETRY_AFTER : undefined);
   const retry: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
   if (fault.kind === 'html') {
     const status = fault.status ?? 502;
@@ -76,9 +77,7 @@ export class FaultPlan {
   take(method: string, path: string): Fault | undefined {
     const index = this.scripted.findIndex(
       ({ fault, left }) =>
-        left > 0 &&
-        (!fault.method || fault.method.toUpperCase() === method.toUpperCase()) &&
-        (!fault.path || path.startsWith(fault.path)),
+        left > 0 && (!fault.method || fault.method.toUpperCase() === method.toUpperCase()) && (!fault.path || path.startsWith(fault.path)),
     );
     const entry = this.scripted[index];
     if (!entry) return undefined;

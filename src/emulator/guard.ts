@@ -17,7 +17,10 @@ import { networkInterfaces } from 'node:os';
 
 /** `[::1]` -> `::1`, lower case, no trailing dot. */
 function bare(hostname: string): string {
-  return hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  return hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '']);
@@ -83,10 +86,10 @@ function hostOf(url: string): string | undefined {
 export function crossOrigin(headers: Record<string, string>, publicUrl: string): string | undefined {
   const site = headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return `a ${site} request`;
-  const origin = headers['origin'];
+  const origin = headers.origin;
   if (origin === undefined) return undefined;
   const from = origin === 'null' ? undefined : hostOf(origin);
-  const to = headers['host'] === undefined ? undefined : hostOf(`http://${headers['host']}`);
+  const to = headers.host === undefined ? undefined : hostOf(`http://${headers.host}`);
   if (from !== undefined && (from === to || from === hostOf(publicUrl))) return undefined;
   return `a request from ${origin}`;
 }

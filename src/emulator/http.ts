@@ -49,7 +49,7 @@ export function errorReply(
   extra: { data?: unknown; headers?: Record<string, string> } = {},
 ): Reply {
   const body: Record<string, unknown> = { statusCode: status, message, timestamp: new Date(timestamp).toISOString() };
-  if (extra.data !== undefined) body['data'] = extra.data;
+  if (extra.data !== undefined) body.data = extra.data;
   return jsonReply(status, body, extra.headers);
 }
 

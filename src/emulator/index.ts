@@ -7,9 +7,10 @@
  *   emulator.connect(sessionId);
  *   await emulator.close();
  */
+
+export { newEmulatorKey } from './ids.js';
 export { startEmulator } from './server.js';
 export { EmulatorStateError } from './state.js';
-export { newEmulatorKey } from './ids.js';
 export type {
   AttemptOutcome,
   AttemptStatus,

@@ -1,20 +1,31 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { parseJson } from '../lib/json.js';
 import { checkAccess } from './auth.js';
 import { scheduleAutoComplete } from './auto-complete.js';
 import { CONTROL_PREFIX, routeControl } from './control.js';
 import { FaultPlan, faultReply } from './faults.js';
-import { routeHub } from './hub/routes.js';
 import { crossOrigin, hostAllowed } from './guard.js';
-import { emptyReply, errorReply, headerRecord, htmlReply, isJsonContentType, MAX_BODY_BYTES, queryRecord, readBody, writeReply, type Reply } from './http.js';
+import {
+  emptyReply,
+  errorReply,
+  headerRecord,
+  htmlReply,
+  isJsonContentType,
+  MAX_BODY_BYTES,
+  queryRecord,
+  type Reply,
+  readBody,
+  writeReply,
+} from './http.js';
 import { problemPage } from './hub/render.js';
-import { routeApi } from './routes/index.js';
+import { routeHub } from './hub/routes.js';
 import type { ApiContext } from './routes/context.js';
-import { Store } from './state.js';
+import { routeApi } from './routes/index.js';
 import { Schedule } from './schedule.js';
+import { Store } from './state.js';
 import { Timers } from './timers.js';
 import type { ConnectSessionView, Emulator, EmulatorOptions, RecordedRequest } from './types.js';
-import { parseJson } from '../lib/json.js';
 
 /** The URL clients should use: a wildcard listen address is reached through loopback. */
 function listeningUrl(host: string, port: number): string {
@@ -112,8 +123,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
    * body that is not JSON (what a page can send without a preflight). See guard.ts.
    */
   function refuse(method: string, headers: Record<string, string>, rawBody: string, control: boolean, hub: boolean) {
-    if (!allowedHost(headers['host'])) {
-      const host = headers['host'] ?? '';
+    if (!allowedHost(headers.host)) {
+      const host = headers.host ?? '';
       return {
         status: 403,
         note: 'foreign Host',
@@ -122,7 +133,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (!(control || hub) || method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return undefined;
     const from = crossOrigin(headers, publicUrl);
-    if (from) return { status: 403, note: 'cross-origin', message: `Refused ${from}: the emulator takes writes only from its own pages and from clients that are not browsers.` };
+    if (from)
+      return {
+        status: 403,
+        note: 'cross-origin',
+        message: `Refused ${from}: the emulator takes writes only from its own pages and from clients that are not browsers.`,
+      };
     if (control && rawBody.trim() !== '' && !isJsonContentType(headers['content-type'])) {
       return { status: 415, note: 'not JSON', message: 'The control API takes JSON bodies only: send Content-Type: application/json.' };
     }
@@ -151,7 +167,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const rawBody = body.text;
       if (rawBody === undefined) {
         note = `body over ${MAX_BODY_BYTES} bytes`;
-        return writeReply(res, errorReply(413, now(), `Request body larger than ${MAX_BODY_BYTES} bytes`, { headers: { connection: 'close' } }));
+        return writeReply(
+          res,
+          errorReply(413, now(), `Request body larger than ${MAX_BODY_BYTES} bytes`, { headers: { connection: 'close' } }),
+        );
       }
       const path = url.pathname;
       const control = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
@@ -159,7 +178,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const refusal = refuse(method, headerRecord(req), rawBody, control, hub);
       if (refusal) {
         note = refusal.note;
-        return writeReply(res, hub ? htmlReply(refusal.status, problemPage('bad-request', refusal.message)) : errorReply(refusal.status, now(), refusal.message));
+        return writeReply(
+          res,
+          hub ? htmlReply(refusal.status, problemPage('bad-request', refusal.message)) : errorReply(refusal.status, now(), refusal.message),
+        );
       }
       if (control) return writeReply(res, routeControl(emulator, store, method, path, rawBody, now()));
       if (hub) return writeReply(res, routeHub(store, method, url, rawBody, now()));
@@ -192,10 +214,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let closing: Promise<void> | undefined;
 
   /** Every library call first brings the sessions up to the clock, as a request would. */
-  const current = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
-    schedule.runDue();
-    return fn(...args);
-  };
+  const current =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      schedule.runDue();
+      return fn(...args);
+    };
   /** What the API would answer to GET /connect_sessions/{id} after a change. */
   const viewAfter = (id: number, change: () => unknown): ConnectSessionView => {
     change();
@@ -215,7 +239,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return found ? store.view(found, true) : undefined;
     }),
     connect: current((id: number, opts?: { provider?: string }) => viewAfter(id, () => store.connect(id, opts?.provider))),
-    fail: current((id: number, opts?: { code?: string; description?: string; provider?: string }) => viewAfter(id, () => store.fail(id, opts))),
+    fail: current((id: number, opts?: { code?: string; description?: string; provider?: string }) =>
+      viewAfter(id, () => store.fail(id, opts)),
+    ),
     cancel: current((id: number) => viewAfter(id, () => store.cancel(id))),
     startAttempt: current((id: number, opts?: { provider?: string }) => viewAfter(id, () => store.startAttempt(id, opts?.provider))),
     expire: current((id: number) => viewAfter(id, () => store.expire(id))),

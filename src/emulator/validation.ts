@@ -22,10 +22,10 @@ function normaliseNullable(node: unknown): unknown {
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) out[key] = normaliseNullable(value);
-  if (out['nullable'] === true && Array.isArray(out['enum']) && !out['enum'].includes(null)) {
-    out['enum'] = [...(out['enum'] as unknown[]), null];
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) {
+    out.enum = [...(out.enum as unknown[]), null];
   }
-  if (out['nullable'] === true && out['type'] === undefined) {
+  if (out.nullable === true && out.type === undefined) {
     const { nullable: _dropped, ...rest } = out;
     return { anyOf: [{ type: 'null' }, rest] };
   }

@@ -11,7 +11,10 @@ const LINE_BREAKS = /[\n\t\u2028\u2029]+/g;
 /** Text that came from the server or from a file, safe to print on a terminal; keeps newlines. */
 export function sanitizeText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return stripVTControlCharacters(String(value)).replace(/\r\n?/g, '\n').replace(INVISIBLE, '').replace(/[\u2028\u2029]/g, '\n');
+  return stripVTControlCharacters(String(value))
+    .replace(/\r\n?/g, '\n')
+    .replace(INVISIBLE, '')
+    .replace(/[\u2028\u2029]/g, '\n');
 }
 
 /** A single value for one line of output: newlines and tabs become single spaces. */
@@ -26,8 +29,9 @@ const JSON_UNSAFE = /[\u007F-\u009F\p{Cf}\u2028\u2029\u115F\u1160\u3164\uFFA0]/g
 /** One line of JSON whose raw text carries no terminal control characters. */
 export function safeJson(value: unknown): string {
   // Each UTF-16 unit of the character as \uXXXX: a tag character beyond the BMP becomes its surrogate pair.
-  const escape = (c: string) => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
-  return JSON.stringify(value).replace(JSON_UNSAFE, escape);
+  const unicodeEscapes = (c: string) =>
+    Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+  return JSON.stringify(value).replace(JSON_UNSAFE, unicodeEscapes);
 }
 
 /** The API key as it may be shown: at most its first 4 and last 4 characters. */

@@ -78,7 +78,11 @@ export class AppendLog<T> {
           entry = JSON.parse(text) as T;
         } catch {
           if (last) continue; // torn by a crash mid-append: never a complete entry
-          throw new StoreError(`The ${this.label} file ${this.path} has a line that is not valid JSON (at byte ${offset}).`, this.path, LEFT_UNTOUCHED);
+          throw new StoreError(
+            `The ${this.label} file ${this.path} has a line that is not valid JSON (at byte ${offset}).`,
+            this.path,
+            LEFT_UNTOUCHED,
+          );
         }
         if (!visit(entry)) return;
       }

@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -27,7 +27,8 @@ export function replaceFileSync(path: string, data: string | Uint8Array, mode = 
       if (n <= 0) throw Object.assign(new Error('the disk took no more bytes'), { code: 'ENOSPC' });
       written += n;
     }
-    if (fstatSync(fd).size !== bytes.length) throw Object.assign(new Error('the file on disk is shorter than what was written'), { code: 'EIO' });
+    if (fstatSync(fd).size !== bytes.length)
+      throw Object.assign(new Error('the file on disk is shorter than what was written'), { code: 'EIO' });
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, type Stats, statSync } from 'node:fs';
 import { StoreError } from './errors.js';
 
 /**
@@ -26,8 +26,12 @@ export function ensurePrivateDir(dir: string): void {
     // mkdir's mode is filtered by the umask; set it exactly on what we created.
     if (created !== undefined) chmodSync(dir, 0o700);
   } catch (error) {
-    throw new StoreError(`Cannot create the config directory ${dir}: ${(error as Error).message}`, dir,
-      'Set STACKONE_CONFIG_DIR to a directory you can write.', error);
+    throw new StoreError(
+      `Cannot create the config directory ${dir}: ${(error as Error).message}`,
+      dir,
+      'Set STACKONE_CONFIG_DIR to a directory you can write.',
+      error,
+    );
   }
   checkPrivateDir(dir);
 }
@@ -41,11 +45,15 @@ export function checkPrivateDir(dir: string): void {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new StoreError(`Cannot use the config directory ${dir}: ${(error as Error).message}`, dir, undefined, error);
   }
-  if (!stats.isDirectory()) throw new StoreError(`The config directory ${dir} is not a directory.`, dir, 'Set STACKONE_CONFIG_DIR to a directory of your own.');
+  if (!stats.isDirectory())
+    throw new StoreError(`The config directory ${dir} is not a directory.`, dir, 'Set STACKONE_CONFIG_DIR to a directory of your own.');
   const problem = unsafe(stats);
   if (problem) {
-    throw new StoreError(`Refusing to keep API keys and session tokens in ${dir}: ${problem}.`, dir,
-      `Use a directory only you can write: chmod 700 ${dir} (if it is yours), or set STACKONE_CONFIG_DIR.`);
+    throw new StoreError(
+      `Refusing to keep API keys and session tokens in ${dir}: ${problem}.`,
+      dir,
+      `Use a directory only you can write: chmod 700 ${dir} (if it is yours), or set STACKONE_CONFIG_DIR.`,
+    );
   }
 }
 
@@ -54,8 +62,11 @@ export function checkPrivateFile(path: string, stats: Stats, label: string): voi
   if (!stats.isFile()) throw new StoreError(`The ${label} file ${path} is not a regular file.`, path, 'Move it away to start afresh.');
   const problem = unsafe(stats);
   if (problem) {
-    throw new StoreError(`Refusing to use the ${label} file ${path}: ${problem}.`, path,
-      `If it is yours: chmod 600 ${path}. Otherwise move it away.`);
+    throw new StoreError(
+      `Refusing to use the ${label} file ${path}: ${problem}.`,
+      path,
+      `If it is yours: chmod 600 ${path}. Otherwise move it away.`,
+    );
   }
 }
 
@@ -73,8 +84,12 @@ export function openPrivate(path: string, flags: number, label: string, mode = 0
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     if (code === 'ELOOP') {
-      throw new StoreError(`The ${label} file ${path} is a symbolic link: refusing to follow it.`, path,
-        'Keep the real file in the config directory (or point STACKONE_CONFIG_DIR at its directory).', error);
+      throw new StoreError(
+        `The ${label} file ${path} is a symbolic link: refusing to follow it.`,
+        path,
+        'Keep the real file in the config directory (or point STACKONE_CONFIG_DIR at its directory).',
+        error,
+      );
     }
     if (code === 'EISDIR') throw new StoreError(`The ${label} file ${path} is a directory.`, path, 'Move it away to start afresh.', error);
     if (code === 'EACCES' || code === 'EPERM') {

@@ -2,8 +2,8 @@ import { closeSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppendLog } from './append-log.js';
 import { LEFT_UNTOUCHED, StoreError } from './errors.js';
-import { ensurePrivateDir, openPrivate, checkPrivateDir } from './file-guard.js';
-import { withLock, type LockOptions } from './lock.js';
+import { checkPrivateDir, ensurePrivateDir, openPrivate } from './file-guard.js';
+import { type LockOptions, withLock } from './lock.js';
 
 /** One created session, as remembered on this machine. Token and link are secrets. */
 export interface SessionRecord {
@@ -32,7 +32,8 @@ type Entry =
   | ({ kind: 'status'; session_id: number | string; profile: string; base_url: string; updated_at: string } & StatusPatch);
 
 /** A session is its id at one API (an emulator restarted gives the same ids again), for one profile. */
-const key = (r: { session_id: number | string; profile: string; base_url: string }) => `${String(r.session_id)}\u0000${r.profile}\u0000${r.base_url}`;
+const key = (r: { session_id: number | string; profile: string; base_url: string }) =>
+  `${String(r.session_id)}\u0000${r.profile}\u0000${r.base_url}`;
 
 function isSession(entry: unknown): entry is Entry & { kind: 'session' } {
   return typeof entry === 'object' && entry !== null && (entry as Entry).kind === 'session' && 'session_id' in entry;
@@ -93,7 +94,7 @@ export class SessionHistory {
     checkPrivateDir(this.#dir);
     const records = this.#legacy();
     const newest = new Map<string, number>(); // what a status line refers to: the newest record of its key
-    records.forEach((r, i) => newest.set(key(r), i));
+    for (const [i, r] of records.entries()) newest.set(key(r), i);
     for (const entry of this.#log.readAll()) {
       if (isSession(entry)) {
         newest.set(key(entry), records.push(record(entry)) - 1);
@@ -144,7 +145,14 @@ export class SessionHistory {
     // Nothing new to remember (the usual case of `session status`): no lock, no write.
     if (changed.length === 0) return;
     const { session_id, profile, base_url } = known;
-    const entry: Entry = { kind: 'status', session_id, profile, base_url, ...Object.fromEntries(changed), updated_at: new Date(at).toISOString() };
+    const entry: Entry = {
+      kind: 'status',
+      session_id,
+      profile,
+      base_url,
+      ...Object.fromEntries(changed),
+      updated_at: new Date(at).toISOString(),
+    };
     ensurePrivateDir(this.#dir);
     await withLock(this.path, () => this.#log.append([entry]), this.#lock);
   }
@@ -187,7 +195,11 @@ export class SessionHistory {
     } catch (error) {
       // The parser's message quotes the file, which holds tokens: keep only the position.
       const at = /position (\d+)/.exec((error as Error).message)?.[1];
-      throw new StoreError(`The session history file ${this.#legacyPath} is not valid JSON${at ? ` (at character ${at})` : ''}.`, this.#legacyPath, LEFT_UNTOUCHED);
+      throw new StoreError(
+        `The session history file ${this.#legacyPath} is not valid JSON${at ? ` (at character ${at})` : ''}.`,
+        this.#legacyPath,
+        LEFT_UNTOUCHED,
+      );
     } finally {
       closeSync(fd);
     }

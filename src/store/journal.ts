@@ -1,4 +1,4 @@
-import { AppendLog, type AppendHandle } from './append-log.js';
+import { type AppendHandle, AppendLog } from './append-log.js';
 import { LEFT_UNTOUCHED, StoreError } from './errors.js';
 import { withLock } from './lock.js';
 
@@ -77,18 +77,26 @@ export class CampaignJournal {
    * would send the same rows. A lock left by a run that was killed is taken over (lock.ts).
    */
   static hold<R>(path: string, fn: (journal: CampaignJournal) => Promise<R>): Promise<R> {
-    return withLock(path, async () => {
-      const journal = new CampaignJournal(path);
-      try {
-        return await fn(journal);
-      } finally {
-        journal.#handle?.close();
-      }
-    }, {
-      timeoutMs: 0,
-      busy: (pid) => new StoreError(`Another run of this campaign${pid ? ` (process ${pid})` : ''} holds its journal ${path}: two at once would send the same rows.`, path,
-        'Wait for it to finish, or stop it; a run that was killed leaves nothing in the way.'),
-    });
+    return withLock(
+      path,
+      async () => {
+        const journal = new CampaignJournal(path);
+        try {
+          return await fn(journal);
+        } finally {
+          journal.#handle?.close();
+        }
+      },
+      {
+        timeoutMs: 0,
+        busy: (pid) =>
+          new StoreError(
+            `Another run of this campaign${pid ? ` (process ${pid})` : ''} holds its journal ${path}: two at once would send the same rows.`,
+            path,
+            'Wait for it to finish, or stop it; a run that was killed leaves nothing in the way.',
+          ),
+      },
+    );
   }
 
   /** What the journal knows, or an empty journal when there is none yet. */
@@ -154,10 +162,12 @@ export class CampaignJournal {
       this.#syncing = this.#handle.sync().finally(() => (this.#syncing = undefined));
       return this.#syncing;
     }
-    this.#next ??= this.#syncing.catch(() => undefined).then(() => {
-      this.#next = undefined;
-      return this.sync();
-    });
+    this.#next ??= this.#syncing
+      .catch(() => undefined)
+      .then(() => {
+        this.#next = undefined;
+        return this.sync();
+      });
     return this.#next;
   }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type Conf from 'conf';
 import { LEFT_UNTOUCHED, StoreError } from './errors.js';
 import { checkPrivateDir, ensurePrivateDir, openPrivate } from './file-guard.js';
-import { withLock, type LockOptions } from './lock.js';
+import { type LockOptions, withLock } from './lock.js';
 import { writeFailed } from './safe-write.js';
 
 /**
@@ -35,15 +35,18 @@ export class JsonStore<T extends Record<string, unknown>> {
     const { default: ConfClass } = await import('conf');
     ensurePrivateDir(this.#dir);
     this.read(); // conf reads the file itself, following links: check it first
-    this.#conf = this.#guard(() => new ConfClass<T>({
-      cwd: this.#dir,
-      configName: this.#name,
-      projectName: 'stackone-connect',
-      configFileMode: 0o600,
-      clearInvalidConfig: false, // a corrupt file is reported, never replaced
-      accessPropertiesByDotNotation: false,
-      serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
-    }));
+    this.#conf = this.#guard(
+      () =>
+        new ConfClass<T>({
+          cwd: this.#dir,
+          configName: this.#name,
+          projectName: 'stackone-connect',
+          configFileMode: 0o600,
+          clearInvalidConfig: false, // a corrupt file is reported, never replaced
+          accessPropertiesByDotNotation: false,
+          serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
+        }),
+    );
     return this.#conf;
   }
 
@@ -67,18 +70,22 @@ export class JsonStore<T extends Record<string, unknown>> {
   /** Read, change and write under the lock; `change` returns the new content (the same object: no write). */
   async update<R>(change: (current: Partial<T>) => { next: T; result: R }): Promise<R> {
     const store = await this.#store();
-    return withLock(this.path, () => {
-      const current = this.read(); // checked as every read is, then the same content conf holds
-      const { next, result } = change(current);
-      if (next !== current) {
-        try {
-          store.store = next;
-        } catch (error) {
-          throw writeFailed(this.path, error); // the old file is intact (atomic-write.ts)
+    return withLock(
+      this.path,
+      () => {
+        const current = this.read(); // checked as every read is, then the same content conf holds
+        const { next, result } = change(current);
+        if (next !== current) {
+          try {
+            store.store = next;
+          } catch (error) {
+            throw writeFailed(this.path, error); // the old file is intact (atomic-write.ts)
+          }
         }
-      }
-      return result;
-    }, this.#lock);
+        return result;
+      },
+      this.#lock,
+    );
   }
 
   #guard<R>(fn: () => R): R {
@@ -89,10 +96,13 @@ export class JsonStore<T extends Record<string, unknown>> {
       const e = error as NodeJS.ErrnoException;
       const reason =
         // The parser's message quotes the file, which holds keys and tokens: keep only the position.
-        e.name === 'SyntaxError' ? `is not valid JSON${jsonPosition(e.message)}`
-        : e.code === 'EACCES' || e.code === 'EPERM' ? 'cannot be read or written (permission denied)'
-        : e.code === 'EISDIR' ? 'is a directory'
-        : `cannot be used (${e.message})`;
+        e.name === 'SyntaxError'
+          ? `is not valid JSON${jsonPosition(e.message)}`
+          : e.code === 'EACCES' || e.code === 'EPERM'
+            ? 'cannot be read or written (permission denied)'
+            : e.code === 'EISDIR'
+              ? 'is a directory'
+              : `cannot be used (${e.message})`;
       throw new StoreError(`The ${this.#label} file ${this.path} ${reason}.`, this.path, LEFT_UNTOUCHED, error);
     }
   }

@@ -89,8 +89,11 @@ export async function withLock<R>(path: string, fn: () => R | Promise<R>, option
     if (waited > (options.timeoutMs ?? 30_000)) {
       const owner = readOwner(lock);
       if (options.busy) throw options.busy(owner?.pid);
-      throw new StoreError(`Timed out waiting for the lock on ${path}${owner ? ` (held by process ${owner.pid})` : ''}.`, path,
-        `If no other stackone-connect is running, remove ${lock}.`);
+      throw new StoreError(
+        `Timed out waiting for the lock on ${path}${owner ? ` (held by process ${owner.pid})` : ''}.`,
+        path,
+        `If no other stackone-connect is running, remove ${lock}.`,
+      );
     }
     if (!told && waited >= NOTICE_AFTER_MS) {
       told = true;

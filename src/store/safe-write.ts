@@ -12,9 +12,20 @@ export function replaceFile(path: string, data: string | Uint8Array, mode = 0o60
 
 export function writeFailed(path: string, error: unknown): StoreError {
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EDQUOT' ? 'the disk quota is exhausted'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the file system is read-only'
-    : (error as Error).message;
-  return new StoreError(`Could not write ${path}: ${why}. It was left as it was before.`, path,
-    code === 'ENOSPC' || code === 'EDQUOT' ? 'Free some space, then run the command again.' : undefined, error);
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EDQUOT'
+        ? 'the disk quota is exhausted'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'the file system is read-only'
+            : (error as Error).message;
+  return new StoreError(
+    `Could not write ${path}: ${why}. It was left as it was before.`,
+    path,
+    code === 'ENOSPC' || code === 'EDQUOT' ? 'Free some space, then run the command again.' : undefined,
+    error,
+  );
 }

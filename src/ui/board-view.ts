@@ -1,7 +1,7 @@
 import type { BoardState, BoardTarget } from '../core/board.js';
 import { formatDuration } from '../lib/durations.js';
 import type { Runtime } from '../lib/runtime.js';
-import { fit, LiveArea } from './live.js';
+import { fitText, LiveArea } from './live.js';
 import type { Output } from './output.js';
 import type { Theme } from './theme.js';
 
@@ -40,7 +40,9 @@ export function stateColour(theme: Theme, state: BoardState): (text: string) => 
 export function counts(items: BoardItem[]): string {
   const n = new Map<BoardState, number>();
   for (const { target } of items) n.set(target.state, (n.get(target.state) ?? 0) + 1);
-  return STATE_ORDER.filter((s) => n.get(s)).map((s) => `${n.get(s)} ${s}`).join(' · ');
+  return STATE_ORDER.filter((s) => n.get(s))
+    .map((s) => `${n.get(s)} ${s}`)
+    .join(' · ');
 }
 
 /** One line for a change of state, as printed when stderr is not a terminal. */
@@ -84,7 +86,10 @@ export function boardView(out: Output, runtime: Runtime, items: BoardItem[], fai
     const elapsed = now - started;
     const rate = elapsed > 0 ? `${((reads * 1000) / elapsed).toFixed(1)} reads/s` : '';
     // Whole seconds: a tenth that changes at every redraw is noise.
-    const head = fit(`Connect sessions: ${counts(items)} · ${items.length} in all${rate ? ` · ${rate}` : ''} · ${formatDuration(Math.floor(elapsed / 1000) * 1000)}`, columns);
+    const head = fitText(
+      `Connect sessions: ${counts(items)} · ${items.length} in all${rate ? ` · ${rate}` : ''} · ${formatDuration(Math.floor(elapsed / 1000) * 1000)}`,
+      columns,
+    );
     // The latest changes first: what just happened is what a person watching wants to see.
     const sorted = [...items].sort((a, b) => b.target.changedAt - a.target.changedAt || order.get(a)! - order.get(b)!);
     const room = rows - 3;
@@ -92,11 +97,21 @@ export function boardView(out: Output, runtime: Runtime, items: BoardItem[], fai
     const widths = { provider: 12, state: 11, left: 10, account: 22 };
     const owner = Math.max(12, columns - widths.provider - widths.state - widths.left - widths.account - 8);
     const line = (cells: [string, string, string, string, string], colour = (t: string) => t) =>
-      [fit(cells[0], owner, true), fit(cells[1], widths.provider, true), colour(fit(cells[2], widths.state, true)), fit(cells[3], widths.left, true), fit(cells[4], widths.account)].join('  ').trimEnd();
+      [
+        fitText(cells[0], owner, true),
+        fitText(cells[1], widths.provider, true),
+        colour(fitText(cells[2], widths.state, true)),
+        fitText(cells[3], widths.left, true),
+        fitText(cells[4], widths.account),
+      ]
+        .join('  ')
+        .trimEnd();
     const table = shown.map((item) => {
       const { target } = item;
-      const left = target.expiresAt === undefined || target.state === 'connected' || target.state === 'expired' || target.state === 'error'
-        ? '-' : formatDuration(target.expiresAt - now);
+      const left =
+        target.expiresAt === undefined || target.state === 'connected' || target.state === 'expired' || target.state === 'error'
+          ? '-'
+          : formatDuration(target.expiresAt - now);
       return line([item.owner(), item.provider() ?? '-', target.state, left, item.account() ?? ''], stateColour(theme, target.state));
     });
     const more = sorted.length - shown.length;

@@ -1,6 +1,6 @@
 import { formatDuration } from '../lib/durations.js';
 import type { Runtime } from '../lib/runtime.js';
-import { fit, LiveArea } from './live.js';
+import { fitText, LiveArea } from './live.js';
 import type { Output } from './output.js';
 
 export type RowEnd = 'created' | 'failed' | 'uncertain';
@@ -22,7 +22,14 @@ export function campaignProgress(out: Output, runtime: Runtime, total: number): 
   const counts = { created: 0, failed: 0, uncertain: 0 };
   const done = () => counts.created + counts.failed + counts.uncertain;
   if (!out.stderrIsTTY || out.mode === 'quiet') {
-    return { ended: (end, line) => void (counts[end]++, line && plain(line)), alert: plain, stop() {} };
+    return {
+      ended: (end, line) => {
+        counts[end]++;
+        if (line) plain(line);
+      },
+      alert: plain,
+      stop() {},
+    };
   }
   const started = runtime.now();
   const area = new LiveArea(out.stderr);
@@ -37,8 +44,13 @@ export function campaignProgress(out: Output, runtime: Runtime, total: number): 
     const failed = counts.failed ? ` · ${counts.failed} failed` : '';
     const uncertain = counts.uncertain ? ` · ${counts.uncertain} uncertain` : '';
     // Colour takes no columns: the plain text is cut to the width, then coloured.
-    const text = fit(`${n}/${total} · ${perSecond.toFixed(1)}/s${eta}`, Math.max(10, area.size.columns - BAR_WIDTH - 2 - failed.length - uncertain.length));
-    return [`${theme.success('█'.repeat(filled))}${theme.muted('░'.repeat(BAR_WIDTH - filled))}  ${text}${theme.error(failed)}${theme.warning(uncertain)}`];
+    const text = fitText(
+      `${n}/${total} · ${perSecond.toFixed(1)}/s${eta}`,
+      Math.max(10, area.size.columns - BAR_WIDTH - 2 - failed.length - uncertain.length),
+    );
+    return [
+      `${theme.success('█'.repeat(filled))}${theme.muted('░'.repeat(BAR_WIDTH - filled))}  ${text}${theme.error(failed)}${theme.warning(uncertain)}`,
+    ];
   };
   const draw = () => {
     drawnAt = runtime.now();

@@ -15,7 +15,12 @@ export class LiveArea {
   }
 
   draw(lines: string[]): void {
-    this.stream.write(`${this.#erase()}${lines.slice(0, this.size.rows).map((l) => `${l}\n`).join('')}`);
+    this.stream.write(
+      `${this.#erase()}${lines
+        .slice(0, this.size.rows)
+        .map((l) => `${l}\n`)
+        .join('')}`,
+    );
     this.#height = Math.min(lines.length, this.size.rows);
   }
 
@@ -44,7 +49,8 @@ const HIDE_CURSOR = '\u001b[?25l';
 const SHOW_CURSOR = '\u001b[?25h';
 
 // Characters a terminal draws two columns wide (CJK, Hangul, full-width forms, most emoji).
-const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{1F900}-\u{1F9FF}\u{20000}-\u{3FFFD}]/u;
+const WIDE =
+  /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{1F900}-\u{1F9FF}\u{20000}-\u{3FFFD}]/u;
 
 /** The columns plain text takes on a terminal. */
 export function textWidth(text: string): number {
@@ -54,7 +60,7 @@ export function textWidth(text: string): number {
 }
 
 /** Plain text cut to `width` columns (with … when cut), then padded to it when `pad`. */
-export function fit(text: string, width: number, pad = false): string {
+export function fitText(text: string, width: number, pad = false): string {
   if (width <= 0) return '';
   let out = '';
   let used = 0;

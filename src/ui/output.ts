@@ -1,6 +1,6 @@
+import type { Environment } from '../lib/env.js';
 import type { Runtime } from '../lib/runtime.js';
 import { safeJson, sanitizeLine } from '../lib/text.js';
-import type { Environment } from '../lib/env.js';
 import { colorLevel, createTheme, type Theme } from './theme.js';
 
 export type OutputMode = 'human' | 'json' | 'quiet';

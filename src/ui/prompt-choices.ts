@@ -14,9 +14,20 @@ const PROVIDER_KEY = /^[A-Za-z0-9][\w.-]*$/;
 
 /** How a category reads to a person; the key is what is sent. */
 const CATEGORY_LABELS: Record<string, string> = {
-  ats: 'ATS', hris: 'HRIS', 'hris-legacy': 'HRIS (legacy)', crm: 'CRM', iam: 'IAM', lms: 'LMS', stackone: 'StackOne',
-  marketing: 'Marketing', documents: 'Documents', ticketing: 'Ticketing', screening: 'Screening',
-  messaging: 'Messaging', accounting: 'Accounting', scheduling: 'Scheduling',
+  ats: 'ATS',
+  hris: 'HRIS',
+  'hris-legacy': 'HRIS (legacy)',
+  crm: 'CRM',
+  iam: 'IAM',
+  lms: 'LMS',
+  stackone: 'StackOne',
+  marketing: 'Marketing',
+  documents: 'Documents',
+  ticketing: 'Ticketing',
+  screening: 'Screening',
+  messaging: 'Messaging',
+  accounting: 'Accounting',
+  scheduling: 'Scheduling',
 };
 
 export function categoryLabel(category: string): string {
@@ -24,7 +35,10 @@ export function categoryLabel(category: string): string {
 }
 
 /** Active connectors of the chosen categories (all when none), one entry per provider. */
-export function offeredConnectors(connectors: ConnectorMeta[], categories: readonly string[]): Map<string, { name: string; categories: string[] }> {
+export function offeredConnectors(
+  connectors: ConnectorMeta[],
+  categories: readonly string[],
+): Map<string, { name: string; categories: string[] }> {
   const offered = new Map<string, { name: string; categories: string[] }>();
   for (const c of connectors) {
     if (typeof c.provider !== 'string' || !PROVIDER_KEY.test(c.provider) || c.active === false) continue;
@@ -53,14 +67,21 @@ export function providerChoices(connectors: ConnectorMeta[], categories: readonl
   };
   if (needle === '') return [none, ...[...offered].map(([key, entry]) => providerChoice(key, entry))];
 
-  const matches = [...offered].filter(([key, { name, categories: cats }]) =>
-    key.toLowerCase().includes(needle) || name.toLowerCase().includes(needle) || cats.includes(needle));
+  const matches = [...offered].filter(
+    ([key, { name, categories: cats }]) =>
+      key.toLowerCase().includes(needle) || name.toLowerCase().includes(needle) || cats.includes(needle),
+  );
   const starts = (key: string, name: string) => key.toLowerCase().startsWith(needle) || name.toLowerCase().startsWith(needle);
   matches.sort(([ka, a], [kb, b]) => Number(starts(kb, b.name)) - Number(starts(ka, a.name)));
   const choices = matches.map(([key, entry]) => providerChoice(key, entry));
   // A provider missing from the list (not enabled, or newer than it) can still be sent as typed.
   if (choices.length === 0 && PROVIDER_KEY.test(typed)) {
-    choices.push({ value: typed, name: `use "${typed}" as the provider key`, short: typed, description: 'Not in the list: sent as typed.' });
+    choices.push({
+      value: typed,
+      name: `use "${typed}" as the provider key`,
+      short: typed,
+      description: 'Not in the list: sent as typed.',
+    });
   }
   return [...choices, none];
 }
@@ -82,7 +103,12 @@ export function sessionSummary(body: PartialBody, theme?: Theme, columns?: numbe
     ['Categories', body.categories?.map(categoryLabel).join(', ') ?? 'any'],
     ['Provider', body.provider ?? 'none: the customer chooses'],
     ['Type', body.type ?? 'production (API default)'],
-    ['Expires', body.expires_in === undefined ? 'after 30m (API default)' : `after ${formatDuration(body.expires_in * 1000)}${body.expires_in < 60 ? '' : ` (${body.expires_in} s)`}`],
+    [
+      'Expires',
+      body.expires_in === undefined
+        ? 'after 30m (API default)'
+        : `after ${formatDuration(body.expires_in * 1000)}${body.expires_in < 60 ? '' : ` (${body.expires_in} s)`}`,
+    ],
     ['Label', body.label],
     ['Username', body.origin_username],
     ['Account', body.account_id && `${body.account_id} (edit mode)`],
@@ -96,7 +122,10 @@ export function sessionSummary(body: PartialBody, theme?: Theme, columns?: numbe
   const indent = 16;
   const lines = rows
     .filter((row): row is [string, string] => typeof row[1] === 'string' && row[1] !== '')
-    .flatMap(([label, value]) => wrapWords(sanitizeLine(value), columns ? Math.max(20, columns - indent) : Infinity)
-      .map((part, i) => `${i === 0 ? `  ${muted(label.padEnd(14))}` : ' '.repeat(indent)}${part}`));
+    .flatMap(([label, value]) =>
+      wrapWords(sanitizeLine(value), columns ? Math.max(20, columns - indent) : Infinity).map(
+        (part, i) => `${i === 0 ? `  ${muted(label.padEnd(14))}` : ' '.repeat(indent)}${part}`,
+      ),
+    );
   return ['', 'About to create a connect session:', ...lines, ''].join('\n');
 }

@@ -5,7 +5,7 @@ import input from '@inquirer/input';
 import password from '@inquirer/password';
 import search from '@inquirer/search';
 import select from '@inquirer/select';
-import { CATEGORIES, SESSION_TYPES, type ConnectorMeta } from '../api/types.js';
+import { CATEGORIES, type ConnectorMeta, SESSION_TYPES } from '../api/types.js';
 import { DEFAULT_EXPIRES_IN, type PartialBody } from '../core/create-body.js';
 import { parseExpiresIn } from '../core/durations.js';
 import { CancelledError, DeclinedError, UsageError } from '../core/errors.js';
@@ -102,14 +102,16 @@ export async function loadCatalogue(
   fatal: (error: unknown) => boolean,
   limitMs = 8000,
 ): Promise<Catalogue> {
-  const answer = Promise.resolve().then(listConnectors).then(
-    (connectors): Catalogue => ({ ok: true, connectors }),
-    (error: unknown): Catalogue => {
-      if (fatal(error)) throw error;
-      // "Listing connectors failed: 500 ..." -> "500 ...": the line already says what failed.
-      return { ok: false, reason: sanitizeLine((error as Error).message ?? error).replace(/^[^:]* failed: /, '') };
-    },
-  );
+  const answer = Promise.resolve()
+    .then(listConnectors)
+    .then(
+      (connectors): Catalogue => ({ ok: true, connectors }),
+      (error: unknown): Catalogue => {
+        if (fatal(error)) throw error;
+        // "Listing connectors failed: 500 ..." -> "500 ...": the line already says what failed.
+        return { ok: false, reason: sanitizeLine((error as Error).message ?? error).replace(/^[^:]* failed: /, '') };
+      },
+    );
   let cancel = () => {};
   const late = new Promise<Catalogue>((resolve) => {
     cancel = timer(limitMs, () => resolve({ ok: false, reason: `no answer within ${Math.round(limitMs / 1000)}s` }));
@@ -128,7 +130,8 @@ function validExpiry(value: string): true | string {
     parseExpiresIn(value);
     return true;
   } catch (error) {
-    if (error instanceof UsageError) return `${error.message.replace(/^Invalid value "[^"]*" for --expires-in: it/, 'It')} ${error.suggestion ?? ''}`.trim();
+    if (error instanceof UsageError)
+      return `${error.message.replace(/^Invalid value "[^"]*" for --expires-in: it/, 'It')} ${error.suggestion ?? ''}`.trim();
     throw error;
   }
 }
@@ -149,7 +152,9 @@ async function askSessionInput(given: PartialBody, deps: SessionPromptDeps): Pro
     body.origin_owner_id = (await q.text({ message: 'Customer id (origin owner id):', validate: required('The customer id') })).trim();
   }
   if (body.origin_owner_name === undefined) {
-    body.origin_owner_name = (await q.text({ message: 'Customer name (origin owner name):', validate: required('The customer name') })).trim();
+    body.origin_owner_name = (
+      await q.text({ message: 'Customer name (origin owner name):', validate: required('The customer name') })
+    ).trim();
   }
   if (body.categories === undefined) {
     const chosen = await q.checkbox({
@@ -181,9 +186,11 @@ async function askSessionInput(given: PartialBody, deps: SessionPromptDeps): Pro
   }
   if (body.expires_in === undefined) {
     const picked = await q.select({ message: 'The link expires after:', choices: EXPIRY_CHOICES, default: DEFAULT_EXPIRES_IN });
-    body.expires_in = picked === CUSTOM
-      ? parseExpiresIn((await q.text({ message: 'Expires after (seconds, or 90s, 30m, 12h, 7d, 1h30m):', validate: validExpiry })).trim()).seconds
-      : picked;
+    body.expires_in =
+      picked === CUSTOM
+        ? parseExpiresIn((await q.text({ message: 'Expires after (seconds, or 90s, 30m, 12h, 7d, 1h30m):', validate: validExpiry })).trim())
+            .seconds
+        : picked;
   }
   if (body.label === undefined) {
     const label = (await q.text({ message: 'Label for the linked account (optional):' })).trim();
@@ -199,23 +206,30 @@ async function askSessionInput(given: PartialBody, deps: SessionPromptDeps): Pro
 }
 
 /** The profile to make the default: the current default first in the list, and marked. */
-export function promptProfile(profiles: { name: string; default: boolean; key: string | null; base_url: string | null }[], q: Ask): Promise<string> {
-  return dialogue('Cancelled; the default profile is unchanged.', () => q.select({
-    message: 'Profile to make the default:',
-    choices: profiles.map((p) => ({
-      value: p.name,
-      name: `${sanitizeLine(p.name)}${p.default ? ' (the default now)' : ''}`,
-      description: [p.key ? `key ${p.key}` : 'no key', p.base_url && sanitizeLine(p.base_url)].filter(Boolean).join(' · '),
-    })),
-    default: profiles.find((p) => p.default)?.name,
-  }));
+export function promptProfile(
+  profiles: { name: string; default: boolean; key: string | null; base_url: string | null }[],
+  q: Ask,
+): Promise<string> {
+  return dialogue('Cancelled; the default profile is unchanged.', () =>
+    q.select({
+      message: 'Profile to make the default:',
+      choices: profiles.map((p) => ({
+        value: p.name,
+        name: `${sanitizeLine(p.name)}${p.default ? ' (the default now)' : ''}`,
+        description: [p.key ? `key ${p.key}` : 'no key', p.base_url && sanitizeLine(p.base_url)].filter(Boolean).join(' · '),
+      })),
+      default: profiles.find((p) => p.default)?.name,
+    }),
+  );
 }
 
 /** Hidden input: the key never echoes, not even as its length. */
 export async function promptApiKey(profile: string, q: Ask): Promise<string> {
-  const key = await dialogue('Cancelled; no key was stored.', () => q.password({
-    message: `StackOne API key for profile "${profile}":`,
-    validate: (value) => (value.trim() ? true : 'Paste the key (it starts with v1.)'),
-  }));
+  const key = await dialogue('Cancelled; no key was stored.', () =>
+    q.password({
+      message: `StackOne API key for profile "${profile}":`,
+      validate: (value) => (value.trim() ? true : 'Paste the key (it starts with v1.)'),
+    }),
+  );
   return key.trim();
 }

@@ -50,7 +50,9 @@ export async function renderQr(url: string, columns: number | undefined): Promis
   const { modules } = QRCode.create(url, { errorCorrectionLevel: 'L' });
   const width = modules.size + 2 * QUIET_ZONE;
   if (columns !== undefined && columns > 0 && width > columns) {
-    return { problem: `the terminal is ${columns} columns wide and the QR code needs ${width}; widen the window and run again, or use --copy` };
+    return {
+      problem: `the terminal is ${columns} columns wide and the QR code needs ${width}; widen the window and run again, or use --copy`,
+    };
   }
   const dark = (row: number, col: number) =>
     row >= 0 && col >= 0 && row < modules.size && col < modules.size && modules.get(row, col) === 1;

@@ -1,4 +1,4 @@
-import { fit, textWidth } from './live.js';
+import { fitText, textWidth } from './live.js';
 
 export interface TableLayout {
   /** The terminal's width; undefined (not a terminal) prints every cell whole. */
@@ -30,7 +30,9 @@ export function layoutTable(header: string[], rows: string[][], layout: TableLay
   const cut = (floor: (column: number) => number) => {
     for (;;) {
       const over = total() - columns!;
-      const candidates = Object.keys(shrink).map(Number).filter((i) => keep.includes(i) && widths[i]! > floor(i));
+      const candidates = Object.keys(shrink)
+        .map(Number)
+        .filter((i) => keep.includes(i) && widths[i]! > floor(i));
       if (over <= 0 || candidates.length === 0) return;
       const widest = candidates.reduce((a, b) => (widths[b]! > widths[a]! ? b : a));
       widths[widest] = Math.max(floor(widest), widths[widest]! - over);
@@ -46,6 +48,10 @@ export function layoutTable(header: string[], rows: string[][], layout: TableLay
     for (const i of Object.keys(shrink).map(Number)) widths[i] = natural[i]!;
     cut((i) => textWidth(header[i]!));
   }
-  const line = (cells: string[]) => keep.map((i) => fit(cells[i] ?? '', widths[i]!, true)).join(GAP).trimEnd();
+  const line = (cells: string[]) =>
+    keep
+      .map((i) => fitText(cells[i] ?? '', widths[i]!, true))
+      .join(GAP)
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }

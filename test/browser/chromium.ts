@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 export const ARTIFACTS_DIR = resolve(import.meta.dirname, '../artifacts');
@@ -64,12 +64,12 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
  * machine with only Node and npm runs these tests too.
  */
 export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promise<Browser> {
-  const explicit = env['CHROMIUM_PATH'];
+  const explicit = env.CHROMIUM_PATH;
   if (explicit) {
     if (!executable(explicit)) throw new Error(`CHROMIUM_PATH=${explicit} is not an executable file.`);
     return { executablePath: explicit, args: ARGS, source: 'CHROMIUM_PATH' };
   }
-  for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     for (const name of ['chromium', 'chromium-browser']) {
       const path = join(dir, name);
       if (executable(path)) return { executablePath: path, args: ARGS, source: `${name} on the PATH` };
@@ -103,7 +103,9 @@ export async function launchChromium(): Promise<Chromium> {
     });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });
-    throw new Error(`Chromium from ${browser.source} (${browser.executablePath}) did not start: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Chromium from ${browser.source} (${browser.executablePath}) did not start: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return {
     newPage: () => context.newPage(),

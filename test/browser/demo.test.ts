@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { useChromium } from './chromium.js';
 import { killRunningClis, startCli } from '../helpers/process.js';
+import { useChromium } from './chromium.js';
 
 const chromium = useChromium();
 afterEach(() => killRunningClis());

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type ConnectSessionView, type Emulator } from '../../src/emulator/index.js';
+import { type ConnectSessionView, type Emulator, startEmulator } from '../../src/emulator/index.js';
 import { saveScreenshot, useChromium } from './chromium.js';
 
 // The hub page as a customer sees it, in a real Chromium, with the emulator in this process.
@@ -40,10 +40,17 @@ async function start(): Promise<Emulator> {
 }
 
 /** A session as a client creates it: POST /connect_sessions with Basic auth. */
-async function createSession(emu: Emulator, body: Record<string, unknown>): Promise<ConnectSessionView & { token: string; auth_link_url: string }> {
+async function createSession(
+  emu: Emulator,
+  body: Record<string, unknown>,
+): Promise<ConnectSessionView & { token: string; auth_link_url: string }> {
   const res = await fetch(`${emu.url}/connect_sessions`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`, 'user-agent': 'hub-page-test/1.0', 'content-type': 'application/json' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`,
+      'user-agent': 'hub-page-test/1.0',
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ origin_owner_id: 'acme-42', origin_owner_name: 'Acme Ltd', ...body }),
   });
   expect(res.status).toBe(201);
@@ -74,7 +81,12 @@ describe('the hub page a customer sees', () => {
     hub.on('request', (r) => void (r.method() === 'POST' && posts.push(r.postData() ?? '')));
     await hub.getByTestId('connect').click();
     // the browser asks for a choice and keeps the form
-    expect(await hub.locator('input[name="provider"]').first().evaluate((el) => (el as unknown as { validationMessage: string }).validationMessage)).not.toBe('');
+    expect(
+      await hub
+        .locator('input[name="provider"]')
+        .first()
+        .evaluate((el) => (el as unknown as { validationMessage: string }).validationMessage),
+    ).not.toBe('');
     await hub.getByTestId('provider-hibob').click();
     await hub.getByTestId('connect').click();
     await hub.locator('[data-testid="result"][data-status="authenticated"]').waitFor({ timeout: 10_000 });
@@ -155,7 +167,9 @@ describe('the hub page a customer sees', () => {
     // the form's navigation ends on the emulator's refusal page
     await page.waitForURL(`${emu.url}/hub/attempt`, { waitUntil: 'load' });
     expect(attemptOf(emu, s.id)).toBeNull();
-    const health = await fetch(`${emu.url}/accounts`, { headers: { authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`, 'user-agent': 't/1' } });
+    const health = await fetch(`${emu.url}/accounts`, {
+      headers: { authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`, 'user-agent': 't/1' },
+    });
     expect(health.status).toBe(200); // no hang was queued
 
     await page.goto(s.auth_link_url);

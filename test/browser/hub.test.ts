@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionIdFrom, TEST_KEY, useHarness } from '../helpers/harness.js';
+import { killRunningClis, type RunningCli, startCli } from '../helpers/process.js';
 import { saveScreenshot, useChromium } from './chromium.js';
-import { killRunningClis, startCli, type RunningCli } from '../helpers/process.js';
 
 // A real Chromium plays the customer on the emulator's hub page while the built CLI waits.
 const h = useHarness({ process: true });
@@ -66,8 +66,16 @@ async function resultOf(hub: Page, status: string): Promise<void> {
 describe('the hub page in Chromium', () => {
   it('a customer picks a provider and connects while `session poll` waits: exit 0 with the account, listed by GET /accounts', async () => {
     const created = await h.cli([
-      'session', 'create', '--origin-owner-id', 'acme-42', '--origin-owner-name', 'Acme Ltd',
-      '--origin-username', 'jane@acme.test', '--categories', 'hris,ats',
+      'session',
+      'create',
+      '--origin-owner-id',
+      'acme-42',
+      '--origin-owner-name',
+      'Acme Ltd',
+      '--origin-username',
+      'jane@acme.test',
+      '--categories',
+      'hris,ats',
     ]);
     expect(created.code).toBe(0);
     const id = sessionIdFrom(created.stdout);
@@ -95,15 +103,32 @@ describe('the hub page in Chromium', () => {
     expect(json).toMatchObject({ session_id: id, status: 'authenticated', account_secure_id: accountId, origin_owner_id: 'acme-42' });
     expect(await accountsOf('acme-42')).toEqual([
       expect.objectContaining({
-        id: accountId, provider: 'hibob', provider_name: 'HiBob', status: 'active',
-        origin_owner_id: 'acme-42', origin_owner_name: 'Acme Ltd', origin_username: 'jane@acme.test',
+        id: accountId,
+        provider: 'hibob',
+        provider_name: 'HiBob',
+        status: 'active',
+        origin_owner_id: 'acme-42',
+        origin_owner_name: 'Acme Ltd',
+        origin_username: 'jane@acme.test',
       }),
     ]);
   });
 
   it('Fail, then Connect on a second attempt: `create --wait` reports the failure on stderr and still exits 0', async () => {
     const wait = startCli(
-      ['session', 'create', '--origin-owner-id', 'globex', '--origin-owner-name', 'Globex', '--categories', 'hris', '--wait', '--interval', '200ms'],
+      [
+        'session',
+        'create',
+        '--origin-owner-id',
+        'globex',
+        '--origin-owner-name',
+        'Globex',
+        '--categories',
+        'hris',
+        '--wait',
+        '--interval',
+        '200ms',
+      ],
       { env: env() },
     );
     const link = (await wait.waitFor('stdout', LINK))[1]!;
@@ -112,7 +137,10 @@ describe('the hub page in Chromium', () => {
     await hub.getByTestId('fail').click();
     await resultOf(hub, 'error');
     expect(await hub.getByTestId('result').innerText()).toContain('access_denied');
-    await wait.waitFor('stderr', /The connection attempt failed: access_denied \(The user denied access\)\. The customer can try again; still waiting\./);
+    await wait.waitFor(
+      'stderr',
+      /The connection attempt failed: access_denied \(The user denied access\)\. The customer can try again; still waiting\./,
+    );
 
     await hub.getByTestId('try-again').click();
     expect(await hub.getByTestId('last-attempt').getAttribute('data-status')).toBe('error');
@@ -125,11 +153,21 @@ describe('the hub page in Chromium', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^  Account\\s+${accountId}$`, 'm'));
     // the failed attempt created nothing: one account, of the provider that succeeded
-    expect((await accountsOf('globex')).map((a) => [a['id'], a['provider']])).toEqual([[accountId, 'bamboohr']]);
+    expect((await accountsOf('globex')).map((a) => [a.id, a.provider])).toEqual([[accountId, 'bamboohr']]);
   });
 
   it('Cancel with --fail-fast: the poll exits 3 and reports the cancelled attempt', async () => {
-    const created = await h.cli(['session', 'create', '--origin-owner-id', 'initech', '--origin-owner-name', 'Initech', '--provider', 'greenhouse', '--json']);
+    const created = await h.cli([
+      'session',
+      'create',
+      '--origin-owner-id',
+      'initech',
+      '--origin-owner-name',
+      'Initech',
+      '--provider',
+      'greenhouse',
+      '--json',
+    ]);
     expect(created.code).toBe(0);
     const { id, auth_link_url: link } = JSON.parse(created.stdout) as { id: number; auth_link_url: string };
     const poll = startCli(['session', 'poll', String(id), '--interval', '200ms', '--fail-fast', '--json'], { env: env() });
@@ -149,7 +187,17 @@ describe('the hub page in Chromium', () => {
   });
 
   it('an expired link shows the expired page (410) and offers nothing to click; the poll exits 5', async () => {
-    const created = await h.cli(['session', 'create', '--origin-owner-id', 'umbrella', '--origin-owner-name', 'Umbrella', '--expires-in', '2s', '--json']);
+    const created = await h.cli([
+      'session',
+      'create',
+      '--origin-owner-id',
+      'umbrella',
+      '--origin-owner-name',
+      'Umbrella',
+      '--expires-in',
+      '2s',
+      '--json',
+    ]);
     expect(created.code).toBe(0);
     const { id, auth_link_url: link } = JSON.parse(created.stdout) as { id: number; auth_link_url: string };
     const poll = await startCli(['session', 'poll', String(id), '--interval', '200ms', '--json'], { env: env() }).exited;

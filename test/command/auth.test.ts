@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { configOf, keyOf, OWNER, oneJsonLine, requestsTo } from '../helpers/e2e.js';
 import { TEST_KEY, useHarness } from '../helpers/harness.js';
 import type { CliResult } from '../helpers/process.js';
-import { configOf, keyOf, oneJsonLine, OWNER, requestsTo } from '../helpers/e2e.js';
 
 const h = useHarness();
 
@@ -41,7 +41,11 @@ let byProfile: Emulator;
 let byEnv: Emulator;
 let byFlag: Emulator;
 beforeAll(async () => {
-  [byProfile, byEnv, byFlag] = await Promise.all([startEmulator({ now: h.clock.now }), startEmulator({ now: h.clock.now }), startEmulator({ now: h.clock.now })]);
+  [byProfile, byEnv, byFlag] = await Promise.all([
+    startEmulator({ now: h.clock.now }),
+    startEmulator({ now: h.clock.now }),
+    startEmulator({ now: h.clock.now }),
+  ]);
 });
 afterEach(() => {
   for (const e of [byProfile, byEnv, byFlag]) e.clearRequests();
@@ -86,14 +90,14 @@ describe('auth login', () => {
     expect(h.emulator.requests.map((r) => r.status)).toEqual([401]);
     expect(result.stderr).toMatch(/rejected/);
     const file = join(h.configDir, 'config.json');
-    if (existsSync(file)) expect(configOf(h.configDir).profiles?.['default']?.api_key).toBeUndefined();
+    if (existsSync(file)) expect(configOf(h.configDir).profiles?.default?.api_key).toBeUndefined();
   });
 
   test('--no-verify stores the key and sends nothing', async () => {
     const result = await run(['auth', 'login', '--api-key-stdin', '--no-verify'], {}, `${KEY_PROFILE}\n`);
     expect(result.code, result.stderr).toBe(0);
     expect(h.emulator.requests).toHaveLength(0);
-    expect(configOf(h.configDir).profiles?.['default']?.api_key).toBe(KEY_PROFILE);
+    expect(configOf(h.configDir).profiles?.default?.api_key).toBe(KEY_PROFILE);
   });
 
   test('an empty stdin exits 2 and stores nothing', async () => {
@@ -122,7 +126,7 @@ describe('auth login', () => {
 
   test('--base-url given at login is stored with the profile and used by later commands', async () => {
     await store(KEY_PROFILE, ['--base-url', byProfile.url]);
-    expect(configOf(h.configDir).profiles?.['default']).toEqual({ api_key: KEY_PROFILE, base_url: byProfile.url });
+    expect(configOf(h.configDir).profiles?.default).toEqual({ api_key: KEY_PROFILE, base_url: byProfile.url });
     const result = await run(['session', 'create', ...OWNER, '--quiet'], { STACKONE_BASE_URL: undefined });
     expect(result.code, result.stderr).toBe(0);
     expect(requestsTo(byProfile.requests, 'POST', '/connect_sessions')).toHaveLength(1);
@@ -146,7 +150,12 @@ describe('auth status', () => {
   test('the key from STACKONE_API_KEY is reported as coming from the environment', async () => {
     const result = await run(['auth', 'status', '--json'], { STACKONE_API_KEY: TEST_KEY });
     expect(result.code, result.stderr).toBe(0);
-    expect(oneJsonLine<AuthStatus>(result.stdout)).toMatchObject({ key_source: 'env', key: 'v1.e…cdef', verified: true, profile: 'default' });
+    expect(oneJsonLine<AuthStatus>(result.stdout)).toMatchObject({
+      key_source: 'env',
+      key: 'v1.e…cdef',
+      verified: true,
+      profile: 'default',
+    });
     expectKeyHidden(result, TEST_KEY);
     const human = await run(['auth', 'status'], { STACKONE_API_KEY: TEST_KEY });
     expect(human.stdout).toMatch(/from STACKONE_API_KEY/);
@@ -210,7 +219,7 @@ describe('auth logout', () => {
     const result = await run(['auth', 'logout']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Removed the stored key of profile "default"/);
-    expect(configOf(h.configDir).profiles?.['default']).toEqual({ base_url: byProfile.url });
+    expect(configOf(h.configDir).profiles?.default).toEqual({ base_url: byProfile.url });
     expect((await run(['auth', 'status'])).code).toBe(4);
     // Local only: nothing is sent anywhere.
     expect(h.emulator.requests).toHaveLength(0);
@@ -230,8 +239,8 @@ describe('auth logout', () => {
     await store(KEY_EU, ['--profile', 'eu']);
     expect((await run(['auth', 'logout', '--profile', 'eu'])).code).toBe(0);
     const config = configOf(h.configDir);
-    expect(config.profiles?.['default']?.api_key).toBe(KEY_PROFILE);
-    expect(config.profiles?.['eu']?.api_key).toBeUndefined();
+    expect(config.profiles?.default?.api_key).toBe(KEY_PROFILE);
+    expect(config.profiles?.eu?.api_key).toBeUndefined();
   });
 
   test('warns when STACKONE_API_KEY is still set', async () => {
@@ -263,7 +272,7 @@ describe('auth switch and profiles', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('  Profile   default · the default profile\n');
     expect(result.stdout).toContain('Stored profiles (* the default):\n');
-    expect(result.stdout).toMatch(/^  \* default  key prof…M7xN$/m);
+    expect(result.stdout).toMatch(/^ {2}\* default {2}key prof…M7xN$/m);
     expect(result.stdout).toMatch(new RegExp(`^    eu       key euky…P3dK  ${byEnv.url.replace(/[.]/g, '\\.')}$`, 'm'));
     expect(result.stdout).not.toContain('(default)');
     expectKeyHidden(result, KEY_EU);
@@ -274,7 +283,7 @@ describe('auth switch and profiles', () => {
     ]);
     const eu = await run(['auth', 'status', '--no-verify', '--profile', 'eu']);
     expect(eu.stdout).toContain('  Profile   eu · from --profile\n');
-    expect(eu.stdout).toMatch(/^    eu       .*\(in use here\)$/m);
+    expect(eu.stdout).toMatch(/^ {4}eu {7}.*\(in use here\)$/m);
   });
 
   test('auth list: the profiles, without checking anything; --json and --quiet for scripts', async () => {
@@ -286,7 +295,9 @@ describe('auth switch and profiles', () => {
     expect((await run(['auth', 'list', '--quiet'])).stdout).toBe('default\neu\n');
     expect(oneJsonLine<{ name: string }[]>((await run(['auth', 'list', '--json'])).stdout).map((p) => p.name)).toEqual(['default', 'eu']);
     expect(h.emulator.requests).toHaveLength(0);
-    expect((await h.cli(['auth', 'list'], { env: { STACKONE_CONFIG_DIR: join(h.configDir, 'none') } })).stdout).toMatch(/No profiles stored yet\. Store a key: stackone-connect auth login/);
+    expect((await h.cli(['auth', 'list'], { env: { STACKONE_CONFIG_DIR: join(h.configDir, 'none') } })).stdout).toMatch(
+      /No profiles stored yet\. Store a key: stackone-connect auth login/,
+    );
   });
 
   test('auth switch without a name: a picker in a terminal, the names (exit 2) elsewhere', async () => {
@@ -294,15 +305,23 @@ describe('auth switch and profiles', () => {
     await store(KEY_EU, ['--profile', 'eu']);
     const piped = await run(['auth', 'switch']);
     expect(piped.code).toBe(2);
-    expect(piped.stderr).toBe('✗ Which profile? Give its name.\n  Stored profiles: default (the default), eu. Example: stackone-connect auth switch default\n');
+    expect(piped.stderr).toBe(
+      '✗ Which profile? Give its name.\n  Stored profiles: default (the default), eu. Example: stackone-connect auth switch default\n',
+    );
     let offered: unknown;
     const picked = await h.cli(['auth', 'switch'], {
       tty: true,
       env: { STACKONE_API_KEY: undefined },
-      answers: [['select', 'Profile to make the default', (config: { choices: { name: string }[]; default: string }) => {
-        offered = { names: config.choices.map((c) => c.name), default: config.default };
-        return 'eu';
-      }]],
+      answers: [
+        [
+          'select',
+          'Profile to make the default',
+          (config: { choices: { name: string }[]; default: string }) => {
+            offered = { names: config.choices.map((c) => c.name), default: config.default };
+            return 'eu';
+          },
+        ],
+      ],
     });
     expect(picked.code, picked.stderr).toBe(0);
     expect(offered).toEqual({ names: ['default (the default now)', 'eu'], default: 'default' });
@@ -331,7 +350,14 @@ describe('auth switch and profiles', () => {
     await store(KEY_PROFILE);
     await store(KEY_EU, ['--profile', 'eu']);
     expect((await run(['session', 'create', ...OWNER, '--quiet'], { STACKONE_BASE_URL: byEnv.url, STACKONE_PROFILE: 'eu' })).code).toBe(0);
-    expect((await run(['session', 'create', ...OWNER, '--quiet', '--profile', 'default'], { STACKONE_BASE_URL: byEnv.url, STACKONE_PROFILE: 'eu' })).code).toBe(0);
+    expect(
+      (
+        await run(['session', 'create', ...OWNER, '--quiet', '--profile', 'default'], {
+          STACKONE_BASE_URL: byEnv.url,
+          STACKONE_PROFILE: 'eu',
+        })
+      ).code,
+    ).toBe(0);
     expect(byEnv.requests.map(keyOf)).toEqual([KEY_EU, KEY_PROFILE]);
     const status = oneJsonLine<AuthStatus>((await run(['auth', 'status', '--json', '--no-verify'], { STACKONE_PROFILE: 'eu' })).stdout);
     expect(status.profile).toBe('eu');
@@ -349,13 +375,15 @@ describe('precedence: flag > env > profile', () => {
   test('the API key: --api-key beats STACKONE_API_KEY, which beats the profile', async () => {
     await store(KEY_PROFILE);
     const env = { STACKONE_BASE_URL: byEnv.url };
-    expect((await run(['session', 'create', ...OWNER, '--quiet', '--api-key', KEY_FLAG], { ...env, STACKONE_API_KEY: KEY_ENV })).code).toBe(0);
+    expect((await run(['session', 'create', ...OWNER, '--quiet', '--api-key', KEY_FLAG], { ...env, STACKONE_API_KEY: KEY_ENV })).code).toBe(
+      0,
+    );
     expect((await run(['session', 'create', ...OWNER, '--quiet'], { ...env, STACKONE_API_KEY: KEY_ENV })).code).toBe(0);
     expect((await run(['session', 'create', ...OWNER, '--quiet'], env)).code).toBe(0);
     expect(byEnv.requests.map(keyOf)).toEqual([KEY_FLAG, KEY_ENV, KEY_PROFILE]);
   });
 
-  test('the base URL: --base-url beats STACKONE_BASE_URL, which beats the profile\'s, which beats the default', async () => {
+  test("the base URL: --base-url beats STACKONE_BASE_URL, which beats the profile's, which beats the default", async () => {
     await store(KEY_PROFILE, ['--base-url', byProfile.url]);
     const check = (args: string[], env: Record<string, string | undefined>) => run(['auth', 'status', '--json', ...args], env);
     const flag = await check(['--base-url', byFlag.url], { STACKONE_BASE_URL: byEnv.url });
@@ -367,7 +395,9 @@ describe('precedence: flag > env > profile', () => {
     expect(oneJsonLine<AuthStatus>(env.stdout)).toMatchObject({ base_url: byEnv.url, base_url_source: 'env' });
     expect(oneJsonLine<AuthStatus>(profile.stdout)).toMatchObject({ base_url: byProfile.url, base_url_source: 'profile' });
 
-    const none = await h.cli(['auth', 'status', '--json', '--no-verify'], { env: { STACKONE_BASE_URL: undefined, STACKONE_CONFIG_DIR: `${h.configDir}-empty` } });
+    const none = await h.cli(['auth', 'status', '--json', '--no-verify'], {
+      env: { STACKONE_BASE_URL: undefined, STACKONE_CONFIG_DIR: `${h.configDir}-empty` },
+    });
     expect(oneJsonLine<AuthStatus>(none.stdout)).toMatchObject({ base_url: 'https://api.stackone.com', base_url_source: 'default' });
   });
 });

@@ -1,17 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { useHarness } from '../helpers/harness.js';
-import { createSession, linesMatching, oneJsonLine, RESULT_KEYS, requestsTo, type Created, type SessionResult } from '../helpers/e2e.js';
 import { campaign, customersCsv, screenOf, workDir, writeInput } from '../helpers/campaign.js';
+import { type Created, createSession, linesMatching, oneJsonLine, RESULT_KEYS, requestsTo, type SessionResult } from '../helpers/e2e.js';
+import { useHarness } from '../helpers/harness.js';
 
 const h = useHarness();
 
-const board = (args: string[], options?: Parameters<typeof h.cli>[1]) => h.cli(['session', 'poll', '--all', ...args], { cwd: workDir(h), ...options });
+const board = (args: string[], options?: Parameters<typeof h.cli>[1]) =>
+  h.cli(['session', 'poll', '--all', ...args], { cwd: workDir(h), ...options });
 const reads = () => requestsTo(h.emulator.requests, 'GET', /^\/connect_sessions\/\d+$/);
 
 async function customers(...names: [id: string, name: string, extra?: string[]][]): Promise<Created[]> {
   const created: Created[] = [];
-  for (const [id, name, extra = []] of names) created.push(await createSession(h, ['--origin-owner-id', id, '--origin-owner-name', name, ...extra]));
+  for (const [id, name, extra = []] of names)
+    created.push(await createSession(h, ['--origin-owner-id', id, '--origin-owner-name', name, ...extra]));
   h.emulator.clearRequests();
   return created;
 }
@@ -26,7 +28,9 @@ describe('the board: many sessions within the rate budget', () => {
     expect(reads().map((r) => [r.path, r.at - t0])).toEqual(
       Array.from({ length: 10 }, (_, i) => [`/connect_sessions/${order[i % 3]}`, i * 1000]),
     );
-    expect(result.stderr).toMatch(/0 of 3 sessions connected \(3 waiting\); still pending after --timeout 10s\. Resume with: stackone-connect session poll --all/);
+    expect(result.stderr).toMatch(
+      /0 of 3 sessions connected \(3 waiting\); still pending after --timeout 10s\. Resume with: stackone-connect session poll --all/,
+    );
   });
 
   test('each session is read at most every --interval, however much budget is left', async () => {
@@ -44,7 +48,11 @@ describe('the board: many sessions within the rate budget', () => {
     const t0 = h.clock.now();
     const result = await board(['--timeout', '5100ms']);
     expect(result.code).toBe(8);
-    expect(reads().map((r) => [r.status, r.at - t0])).toEqual([[429, 0], [200, 5000], [200, 5060]]);
+    expect(reads().map((r) => [r.status, r.at - t0])).toEqual([
+      [429, 0],
+      [200, 5000],
+      [200, 5060],
+    ]);
     expect(result.stderr).toMatch(/Too Many Requests.*Reading it again in 5s/);
   });
 });
@@ -52,11 +60,20 @@ describe('the board: many sessions within the rate budget', () => {
 describe('the board: what it shows and when it ends', () => {
   test('not on a terminal: one line per change; it ends when every session has connected or expired (exit 5 for an expired one)', async () => {
     const [a, b, c] = await customers(['a', 'Acme'], ['b', 'Bolt'], ['c', 'Cargo', ['--expires-in', '90s']]);
-    const result = await h.drive((options) => board([], options), [
-      { when: (err) => err.includes('Watching 3 sessions'), then: () => void h.emulator.startAttempt(a!.id, { provider: 'hibob' }) },
-      { when: (err) => err.includes('is connecting'), then: () => { h.emulator.connect(a!.id); h.emulator.fail(b!.id); } },
-      { when: (err) => err.includes('The customer can try again'), then: () => void h.emulator.connect(b!.id) },
-    ]);
+    const result = await h.drive(
+      (options) => board([], options),
+      [
+        { when: (err) => err.includes('Watching 3 sessions'), then: () => void h.emulator.startAttempt(a!.id, { provider: 'hibob' }) },
+        {
+          when: (err) => err.includes('is connecting'),
+          then: () => {
+            h.emulator.connect(a!.id);
+            h.emulator.fail(b!.id);
+          },
+        },
+        { when: (err) => err.includes('The customer can try again'), then: () => void h.emulator.connect(b!.id) },
+      ],
+    );
     expect(result.code, result.stderr).toBe(5);
     expect(linesMatching(result.stderr, /^[✓✗›]/)).toEqual([
       `› Acme (a) is connecting (session ${a!.id}).`,
@@ -83,9 +100,15 @@ describe('the board: what it shows and when it ends', () => {
     h.emulator.connect(b!.id);
     const json = await board(['--json']);
     expect(json.code, json.stderr).toBe(0);
-    const lines = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as SessionResult);
+    const lines = json.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SessionResult);
     expect(lines.map((l) => Object.keys(l))).toEqual([RESULT_KEYS, RESULT_KEYS]);
-    expect(lines.map((l) => [l.session_id, l.status, l.auth_link_url])).toEqual([[a!.id, 'authenticated', a!.auth_link_url], [b!.id, 'authenticated', b!.auth_link_url]]);
+    expect(lines.map((l) => [l.session_id, l.status, l.auth_link_url])).toEqual([
+      [a!.id, 'authenticated', a!.auth_link_url],
+      [b!.id, 'authenticated', b!.auth_link_url],
+    ]);
     await customers(['c', 'C']);
     const c = h.emulator.sessions().at(-1)!;
     h.emulator.connect(c.id);
@@ -102,11 +125,16 @@ describe('the board: what it shows and when it ends', () => {
   });
 
   test('on a terminal: a live table (owner, provider, state, time left, account) redrawn in place', async () => {
-    const [a, , c] = await customers(['acme', 'Acme Ltd', ['--provider', 'bamboohr', '--expires-in', '1h']], ['glob', 'Globex', ['--expires-in', '1h']], ['init', 'Initech', ['--expires-in', '1h']]);
+    const [a, , c] = await customers(
+      ['acme', 'Acme Ltd', ['--provider', 'bamboohr', '--expires-in', '1h']],
+      ['glob', 'Globex', ['--expires-in', '1h']],
+      ['init', 'Initech', ['--expires-in', '1h']],
+    );
     h.emulator.connect(a!.id);
-    const result = await h.drive((options) => board(['--timeout', '5s'], { ...options, tty: { stderr: true, columns: 100 } }), [
-      { when: () => reads().length >= 3, then: () => void h.emulator.startAttempt(c!.id, { provider: 'hibob' }) },
-    ]);
+    const result = await h.drive(
+      (options) => board(['--timeout', '5s'], { ...options, tty: { stderr: true, columns: 100 } }),
+      [{ when: () => reads().length >= 3, then: () => void h.emulator.startAttempt(c!.id, { provider: 'hibob' }) }],
+    );
     expect(result.code).toBe(8);
     expect(result.stderr).toMatch(/\u001b\[\d+F\u001b\[J/);
     const screen = await screenOf(result.stderr, 100, 30);
@@ -137,10 +165,18 @@ describe('the board of a campaign: --from-file results', () => {
     expect(result.stderr).toMatch(/1 row of results\.jsonl without a session \(failed, uncertain, not sent or repeated\): not watched\./);
     expect(reads().map((r) => r.path)).toEqual(sessions.map((s) => `/connect_sessions/${s.id}`));
     // From another machine (no history): the file says who they are and their links.
-    const elsewhere = await h.cli(['session', 'poll', '--all', '--from-file', 'results.jsonl', '--json'], { cwd: workDir(h), env: { STACKONE_CONFIG_DIR: `${h.configDir}-other` } });
+    const elsewhere = await h.cli(['session', 'poll', '--all', '--from-file', 'results.jsonl', '--json'], {
+      cwd: workDir(h),
+      env: { STACKONE_CONFIG_DIR: `${h.configDir}-other` },
+    });
     expect(elsewhere.code, elsewhere.stderr).toBe(0);
-    const lines = elsewhere.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as SessionResult);
-    expect(lines.map((l) => [l.session_id, l.origin_owner_id, l.auth_link_url])).toEqual(sessions.map((s) => [s.id, s.origin_owner_id, s.auth_link_url]));
+    const lines = elsewhere.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SessionResult);
+    expect(lines.map((l) => [l.session_id, l.origin_owner_id, l.auth_link_url])).toEqual(
+      sessions.map((s) => [s.id, s.origin_owner_id, s.auth_link_url]),
+    );
   });
 
   test('a file without a session_id column is refused (exit 2)', async () => {

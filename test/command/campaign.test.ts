@@ -2,12 +2,21 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { fingerprint } from '../../src/core/campaign/rows.js';
+import {
+  campaign,
+  creates,
+  customersCsv,
+  exists,
+  journalLines,
+  resultsJsonl,
+  screenOf,
+  sessionsPerOwner,
+  workDir,
+  writeInput,
+} from '../helpers/campaign.js';
+import { historyOf, linesMatching, oneJsonLine } from '../helpers/e2e.js';
 import { useHarness } from '../helpers/harness.js';
 import { closedPort } from '../helpers/network.js';
-import { historyOf, linesMatching, oneJsonLine } from '../helpers/e2e.js';
-import {
-  campaign, creates, customersCsv, exists, journalLines, resultsJsonl, screenOf, sessionsPerOwner, workDir, writeInput,
-} from '../helpers/campaign.js';
 
 /** Each API request waits here (the emulator's latency): a test can hold requests in flight. */
 let hold: ((release: () => void) => void) | undefined;
@@ -20,29 +29,65 @@ const OUT = ['--output', 'results.jsonl'];
 
 describe('campaign input: a CSV or JSON Lines file, the flags as defaults', () => {
   test('a spreadsheet CSV (BOM, quoted commas, quotes and line breaks, ";" categories, JSON metadata, durations) sends one body per row', async () => {
-    writeInput(h, 'customers.csv', [
-      '\uFEFFkey,Origin Owner ID,origin_owner_name,provider,categories,metadata,expires_in,label,multiple',
-      'acme-hr,acme,"Acme, Inc.",BambooHR,hris;ats,"{""crm_id"":""42""}",7d,"Main ""HR""",yes',
-      'globex,glob,"Globex',
-      'Corporation",,crm,,,,',
-      ',,,,,,,,',
-      '',
-    ].join('\r\n'));
-    const result = await campaign(h, ['customers.csv', ...OUT, '--type', 'test', '--metadata', '{"campaign":"launch","crm_id":"0"}', '--categories', 'iam']);
+    writeInput(
+      h,
+      'customers.csv',
+      [
+        '\uFEFFkey,Origin Owner ID,origin_owner_name,provider,categories,metadata,expires_in,label,multiple',
+        'acme-hr,acme,"Acme, Inc.",BambooHR,hris;ats,"{""crm_id"":""42""}",7d,"Main ""HR""",yes',
+        'globex,glob,"Globex',
+        'Corporation",,crm,,,,',
+        ',,,,,,,,',
+        '',
+      ].join('\r\n'),
+    );
+    const result = await campaign(h, [
+      'customers.csv',
+      ...OUT,
+      '--type',
+      'test',
+      '--metadata',
+      '{"campaign":"launch","crm_id":"0"}',
+      '--categories',
+      'iam',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(creates(h).map((r) => r.body)).toStrictEqual([
       {
-        origin_owner_id: 'acme', origin_owner_name: 'Acme, Inc.', provider: 'bamboohr', categories: ['hris', 'ats'], label: 'Main "HR"',
-        expires_in: 604_800, metadata: { campaign: 'launch', crm_id: '42' }, multiple: true, type: 'test',
+        origin_owner_id: 'acme',
+        origin_owner_name: 'Acme, Inc.',
+        provider: 'bamboohr',
+        categories: ['hris', 'ats'],
+        label: 'Main "HR"',
+        expires_in: 604_800,
+        metadata: { campaign: 'launch', crm_id: '42' },
+        multiple: true,
+        type: 'test',
       },
-      { origin_owner_id: 'glob', origin_owner_name: 'Globex\r\nCorporation', categories: ['crm'], metadata: { campaign: 'launch', crm_id: '0' }, type: 'test' },
+      {
+        origin_owner_id: 'glob',
+        origin_owner_name: 'Globex\r\nCorporation',
+        categories: ['crm'],
+        metadata: { campaign: 'launch', crm_id: '0' },
+        type: 'test',
+      },
     ]);
-    expect(resultsJsonl(h).map((r) => [r.line, r.key, r.status])).toEqual([[2, 'acme-hr', 'created'], [3, 'globex', 'created']]);
+    expect(resultsJsonl(h).map((r) => [r.line, r.key, r.status])).toEqual([
+      [2, 'acme-hr', 'created'],
+      [3, 'globex', 'created'],
+    ]);
   });
 
   test('JSON Lines on stdin (--from-file -): typed values, and keys derived from owner and provider', async () => {
     const input = [
-      JSON.stringify({ origin_owner_id: 'acme', origin_owner_name: 'Acme', provider: 'hibob', categories: ['hris'], expires_in: 3600, multiple: false }),
+      JSON.stringify({
+        origin_owner_id: 'acme',
+        origin_owner_name: 'Acme',
+        provider: 'hibob',
+        categories: ['hris'],
+        expires_in: 3600,
+        multiple: false,
+      }),
       '',
       JSON.stringify({ origin_owner_id: 'acme', origin_owner_name: 'Acme', provider: 'bamboohr', metadata: { tier: 'gold' } }),
     ].join('\n');
@@ -52,21 +97,28 @@ describe('campaign input: a CSV or JSON Lines file, the flags as defaults', () =
       { origin_owner_id: 'acme', origin_owner_name: 'Acme', provider: 'hibob', categories: ['hris'], expires_in: 3600, multiple: false },
       { origin_owner_id: 'acme', origin_owner_name: 'Acme', provider: 'bamboohr', metadata: { tier: 'gold' } },
     ]);
-    expect(resultsJsonl(h).map((r) => [r.line, r.key])).toEqual([[1, 'acme/hibob'], [3, 'acme/bamboohr']]);
+    expect(resultsJsonl(h).map((r) => [r.line, r.key])).toEqual([
+      [1, 'acme/hibob'],
+      [3, 'acme/bamboohr'],
+    ]);
   });
 });
 
 describe('campaign validation: the whole file before anything is sent', () => {
   test('every bad row is listed with its line and problem; exit 2; nothing sent, nothing written', async () => {
-    writeInput(h, 'bad.csv', [
-      'origin_owner_id,origin_owner_name,categories,expires_in,metadata,type,multiple',
-      'ok-1,Fine,hris,,,,',
-      ',No Id,,,,,',
-      'cust-3,Three,hrs;ats,soon,,,',
-      'cust-4,Four,,,[1],staging,maybe',
-      'ok-1,Fine Again,,,,,',
-      '',
-    ].join('\n'));
+    writeInput(
+      h,
+      'bad.csv',
+      [
+        'origin_owner_id,origin_owner_name,categories,expires_in,metadata,type,multiple',
+        'ok-1,Fine,hris,,,,',
+        ',No Id,,,,,',
+        'cust-3,Three,hrs;ats,soon,,,',
+        'cust-4,Four,,,[1],staging,maybe',
+        'ok-1,Fine Again,,,,,',
+        '',
+      ].join('\n'),
+    );
     const result = await campaign(h, ['bad.csv', ...OUT]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/bad\.csv: 4 lines have problems; nothing was sent\./);
@@ -92,9 +144,14 @@ describe('campaign validation: the whole file before anything is sent', () => {
     const quote = await campaign(h, ['quote.csv', ...OUT]);
     expect(quote.code).toBe(2);
     expect(quote.stderr).toMatch(/line \d+: not readable as CSV: Quote Not Closed/);
-    const jsonl = await campaign(h, ['-', ...OUT], { input: '{"origin_owner_id":"a","origin_owner_name":"A"}\n{"origin_owner_id":\n[1]\n' });
+    const jsonl = await campaign(h, ['-', ...OUT], {
+      input: '{"origin_owner_id":"a","origin_owner_name":"A"}\n{"origin_owner_id":\n[1]\n',
+    });
     expect(jsonl.code).toBe(2);
-    expect(linesMatching(jsonl.stderr, /^ {2}line/)).toEqual(['  line 2: not valid JSON', '  line 3: a row must be a JSON object, not an array']);
+    expect(linesMatching(jsonl.stderr, /^ {2}line/)).toEqual([
+      '  line 2: not valid JSON',
+      '  line 3: a row must be a JSON object, not an array',
+    ]);
     expect(h.emulator.requests).toHaveLength(0);
   });
 
@@ -119,26 +176,47 @@ describe('campaign validation: the whole file before anything is sent', () => {
     const noOutput = await campaign(h, ['c.csv']);
     expect(noOutput.code).toBe(2);
     expect(noOutput.stderr).toMatch(/--from-file needs --output/);
-    const single = await h.cli(['session', 'create', '--origin-owner-id', 'a', '--origin-owner-name', 'A', '--concurrency', '2', '--dry-run']);
+    const single = await h.cli([
+      'session',
+      'create',
+      '--origin-owner-id',
+      'a',
+      '--origin-owner-name',
+      'A',
+      '--concurrency',
+      '2',
+      '--dry-run',
+    ]);
     expect(single.code).toBe(2);
     expect(single.stderr).toMatch(/--concurrency, --dry-run apply only with --from-file/);
     expect(h.emulator.requests).toHaveLength(0);
   });
 
-  test('--dry-run shows each row\'s body, sends nothing and needs no key; with a journal it shows what a re-run skips', async () => {
+  test("--dry-run shows each row's body, sends nothing and needs no key; with a journal it shows what a re-run skips", async () => {
     writeInput(h, 'c.csv', customersCsv(3));
     const dry = await campaign(h, ['c.csv', '--dry-run', '--provider', 'hibob'], { env: { STACKONE_API_KEY: undefined } });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/^Would send 3 of 3 rows to http:\/\/127\.0\.0\.1:\d+ \(profile default\), 4 at once, at most 1,000 requests a minute\. Nothing was sent\.$/m);
-    expect(dry.stdout).toContain('  line 2  row-1  create  {"origin_owner_id":"cust-1","origin_owner_name":"Customer 1","provider":"hibob"}\n');
+    expect(dry.stdout).toMatch(
+      /^Would send 3 of 3 rows to http:\/\/127\.0\.0\.1:\d+ \(profile default\), 4 at once, at most 1,000 requests a minute\. Nothing was sent\.$/m,
+    );
+    expect(dry.stdout).toContain(
+      '  line 2  row-1  create  {"origin_owner_id":"cust-1","origin_owner_name":"Customer 1","provider":"hibob"}\n',
+    );
     expect(h.emulator.requests).toHaveLength(0);
     expect(exists(h, 'results.jsonl.journal')).toBe(false);
 
     expect((await campaign(h, ['c.csv', ...OUT])).code).toBe(0);
     h.emulator.clearRequests();
     const again = await campaign(h, ['c.csv', ...OUT, '--dry-run', '--json']);
-    const planned = again.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { key: string; action: string; note: string });
-    expect(planned.map((p) => [p.key, p.action])).toEqual([['row-1', 'skip'], ['row-2', 'skip'], ['row-3', 'skip']]);
+    const planned = again.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { key: string; action: string; note: string });
+    expect(planned.map((p) => [p.key, p.action])).toEqual([
+      ['row-1', 'skip'],
+      ['row-2', 'skip'],
+      ['row-3', 'skip'],
+    ]);
     expect(planned[0]!.note).toMatch(/^created before: session \d+$/);
     expect(h.emulator.requests).toHaveLength(0);
   });
@@ -193,38 +271,57 @@ describe('campaign results, outcomes and exit codes', () => {
     const before = h.emulator.sessions().length;
     const result = await campaign(h, ['c.csv', '--output', 'results.csv', '--expires-in', '2h']);
     expect(result.code, result.stderr).toBe(0);
-    const lines = readFileSync(join(workDir(h), 'results.csv'), 'utf8').trimEnd().split('\r\n');
+    const lines = readFileSync(join(workDir(h), 'results.csv'), 'utf8')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe('line,key,status,session_id,auth_link_url,expires_at,origin_owner_id,origin_owner_name,provider,error');
     const sessions = h.emulator.sessions().slice(before);
     lines.slice(1).forEach((line, i) => {
       const s = sessions[i]!;
-      expect(line).toBe(`${i + 2},row-${i + 1},created,${s.id},${s.auth_link_url},${new Date(Date.parse(line.split(',')[5]!)).toISOString()},cust-${i + 1},Customer ${i + 1},,`);
+      expect(line).toBe(
+        `${i + 2},row-${i + 1},created,${s.id},${s.auth_link_url},${new Date(Date.parse(line.split(',')[5]!)).toISOString()},cust-${i + 1},Customer ${i + 1},,`,
+      );
       expect(Date.parse(line.split(',')[5]!) - Date.parse(s.created_at)).toBe(7_200_000);
     });
     const history = historyOf(h.configDir);
     expect(history.map((r) => [r.session_id, r.profile, r.base_url])).toEqual(sessions.map((s) => [s.id, 'default', h.emulator.url]));
     // In one batch: the journal says all three were written to the history at once.
-    expect(journalLines(h, 'results.csv').filter((l) => l.kind === 'recorded').map((l) => (l.keys as string[]).length)).toEqual([3]);
+    expect(
+      journalLines(h, 'results.csv')
+        .filter((l) => l.kind === 'recorded')
+        .map((l) => (l.keys as string[]).length),
+    ).toEqual([3]);
     expect(result.stdout).toMatch(/✓ 3 of 3 rows have a session\./);
     expect(result.stdout).toMatch(/Watch {5}stackone-connect session poll --all --from-file results\.csv/);
   });
 
   test('a 4xx row fails (sent again by a re-run), a 5xx row is uncertain (never sent again); exit 1 until every row has a session', async () => {
     writeInput(h, 'c.csv', customersCsv(3));
-    h.emulator.injectFaults([{ kind: 'status', status: 400 }, { kind: 'status', status: 503 }]);
+    h.emulator.injectFaults([
+      { kind: 'status', status: 400 },
+      { kind: 'status', status: 503 },
+    ]);
     const first = await campaign(h, ['c.csv', ...OUT]);
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/✗ line 2 \(row-1\): Creating the connect session failed: 400 Bad Request/);
     expect(first.stderr).toMatch(/! line 3 \(row-2\) may or may not have a session: Creating the connect session failed: 503/);
     expect(first.stderr).toMatch(/Not every row has a session: 1 failed, 1 uncertain/);
-    expect(resultsJsonl(h).map((r) => [r.key, r.status])).toEqual([['row-1', 'failed'], ['row-2', 'uncertain'], ['row-3', 'created']]);
+    expect(resultsJsonl(h).map((r) => [r.key, r.status])).toEqual([
+      ['row-1', 'failed'],
+      ['row-2', 'uncertain'],
+      ['row-3', 'created'],
+    ]);
     expect(first.stdout).toMatch(/Uncertain may or may not have a session: check the StackOne dashboard/);
 
     h.emulator.clearRequests();
     const second = await campaign(h, ['c.csv', ...OUT]);
     expect(second.code).toBe(1);
     expect(creates(h).map((r) => (r.body as { origin_owner_id: string }).origin_owner_id)).toEqual(['cust-1']);
-    expect(resultsJsonl(h).map((r) => [r.key, r.status])).toEqual([['row-1', 'created'], ['row-2', 'uncertain'], ['row-3', 'created']]);
+    expect(resultsJsonl(h).map((r) => [r.key, r.status])).toEqual([
+      ['row-1', 'created'],
+      ['row-2', 'uncertain'],
+      ['row-3', 'created'],
+    ]);
     expect(resultsJsonl(h)[1]!.error).toMatch(/503.*\(an earlier run\)$/);
 
     h.emulator.clearRequests();
@@ -242,10 +339,15 @@ describe('campaign results, outcomes and exit codes', () => {
     expect(resultsJsonl(h)[0]).toMatchObject({ status: 'uncertain', error: expect.stringMatching(/reset|closed/) });
 
     writeInput(h, 'd.csv', customersCsv(1, 5));
-    const refused = await campaign(h, ['d.csv', '--output', 'd.jsonl'], { env: { STACKONE_BASE_URL: `http://127.0.0.1:${await closedPort()}` } });
+    const refused = await campaign(h, ['d.csv', '--output', 'd.jsonl'], {
+      env: { STACKONE_BASE_URL: `http://127.0.0.1:${await closedPort()}` },
+    });
     expect(refused.code).toBe(1);
     expect(linesMatching(refused.stderr, /nothing was sent; sending it again in/)).toHaveLength(2);
-    expect(resultsJsonl(h, 'd.jsonl')[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/connection refused; nothing was sent/) });
+    expect(resultsJsonl(h, 'd.jsonl')[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/connection refused; nothing was sent/),
+    });
   });
 
   test('a refused key stops the campaign at once (exit 4): the rest are not sent', async () => {
@@ -259,7 +361,16 @@ describe('campaign results, outcomes and exit codes', () => {
   test('--json prints one summary object; --quiet the results file', async () => {
     writeInput(h, 'c.csv', customersCsv(2));
     const json = await campaign(h, ['c.csv', ...OUT, '--json']);
-    expect(oneJsonLine(json.stdout)).toStrictEqual({ rows: 2, created: 2, created_before: 0, failed: 0, uncertain: 0, not_sent: 0, output: 'results.jsonl', journal: 'results.jsonl.journal' });
+    expect(oneJsonLine(json.stdout)).toStrictEqual({
+      rows: 2,
+      created: 2,
+      created_before: 0,
+      failed: 0,
+      uncertain: 0,
+      not_sent: 0,
+      output: 'results.jsonl',
+      journal: 'results.jsonl.journal',
+    });
     const quiet = await campaign(h, ['c.csv', ...OUT, '--quiet']);
     expect(quiet.stdout).toBe('results.jsonl\n');
     expect(quiet.stderr).toBe('');
@@ -297,14 +408,23 @@ describe('campaign resume: exactly once across runs', () => {
   test('kill -9 mid-create (a "sending" line last, a torn line after it): the row is uncertain, never sent again; the rest are sent', async () => {
     expect((await campaign(h, ['-', ...OUT], { input: customersCsv(1) })).code).toBe(0);
     // What a run killed between writing row-2's "sending" and hearing back leaves behind.
-    const sending = { kind: 'sending', key: 'row-2', fingerprint: fingerprint({ origin_owner_id: 'cust-2', origin_owner_name: 'Customer 2' }), at: new Date(h.clock.now()).toISOString() };
+    const sending = {
+      kind: 'sending',
+      key: 'row-2',
+      fingerprint: fingerprint({ origin_owner_id: 'cust-2', origin_owner_name: 'Customer 2' }),
+      at: new Date(h.clock.now()).toISOString(),
+    };
     appendFileSync(join(workDir(h), 'results.jsonl.journal'), `${JSON.stringify(sending)}\n{"kind":"creat`);
     writeInput(h, 'c.csv', customersCsv(3));
     h.emulator.clearRequests();
     const result = await campaign(h, ['c.csv', ...OUT]);
     expect(result.code).toBe(1);
     expect(creates(h).map((r) => (r.body as { origin_owner_id: string }).origin_owner_id)).toEqual(['cust-3']);
-    expect(resultsJsonl(h).map((r) => [r.key, r.status])).toEqual([['row-1', 'created'], ['row-2', 'uncertain'], ['row-3', 'created']]);
+    expect(resultsJsonl(h).map((r) => [r.key, r.status])).toEqual([
+      ['row-1', 'created'],
+      ['row-2', 'uncertain'],
+      ['row-3', 'created'],
+    ]);
     expect(resultsJsonl(h)[1]!.error).toMatch(/the run stopped while its create was on its way to StackOne/);
   });
 
@@ -337,7 +457,11 @@ describe('campaign resume: exactly once across runs', () => {
     const first = await campaign(h, ['c.csv', ...OUT]);
     expect(first.code, first.stderr).toBe(0);
     expect(second!.code).toBe(1);
-    expect(second!.stderr).toMatch(new RegExp(`Another run of this campaign \\(process ${process.pid}\\) holds its journal .*results\\.jsonl\\.journal: two at once would send the same rows\\.`));
+    expect(second!.stderr).toMatch(
+      new RegExp(
+        `Another run of this campaign \\(process ${process.pid}\\) holds its journal .*results\\.jsonl\\.journal: two at once would send the same rows\\.`,
+      ),
+    );
     expect(creates(h)).toHaveLength(2);
   });
 
@@ -353,7 +477,10 @@ describe('campaign resume: exactly once across runs', () => {
     writeInput(h, 'c.csv', customersCsv(2));
     expect((await campaign(h, ['c.csv', ...OUT])).code).toBe(0);
     const journal = join(workDir(h), 'results.jsonl.journal');
-    const kept = readFileSync(journal, 'utf8').split('\n').filter((l) => !l.includes('"recorded"')).join('\n');
+    const kept = readFileSync(journal, 'utf8')
+      .split('\n')
+      .filter((l) => !l.includes('"recorded"'))
+      .join('\n');
     writeFileSync(journal, kept);
     rmSync(join(h.configDir, 'sessions.jsonl'));
     h.emulator.clearRequests();

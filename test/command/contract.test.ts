@@ -9,15 +9,17 @@ import { dirname, join } from 'node:path';
 import AjvModule, { type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { type Created, oneJsonLine, requestsTo, type SessionResult, waitingSessionId } from '../helpers/e2e.js';
 import { TEST_KEY, useHarness } from '../helpers/harness.js';
-import { drive, oneJsonLine, requestsTo, waitingSessionId, type Created, type SessionResult } from '../helpers/e2e.js';
 
 // ajv and ajv-formats are CommonJS: the default import is module.exports; the class is its `default`.
 const Ajv = AjvModule.default;
 const addFormats = formatsModule.default;
 
 const SPEC_PATH = join(import.meta.dirname, '../../src/emulator/openapi/stackone-connect.openapi.json');
-const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as { components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as {
+  components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+};
 
 let ajv: InstanceType<typeof Ajv>;
 const validators = new Map<string, ValidateFunction>();
@@ -34,15 +36,21 @@ function schema(name: string): ValidateFunction {
 /** Violations of a value against a component schema of the official spec; [] when valid. */
 function violations(name: string, value: unknown): string[] {
   const validate = schema(name);
-  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  return validate(value)
+    ? []
+    : (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
 
 /** What the schema does not say but the contract does: only fields the API defines, and never null. */
 function contractViolations(body: Record<string, unknown>): string[] {
-  const known = Object.keys(spec.components.schemas['ConnectSessionCreate']!.properties ?? {});
+  const known = Object.keys(spec.components.schemas.ConnectSessionCreate!.properties ?? {});
   return [
-    ...Object.keys(body).filter((k) => !known.includes(k)).map((k) => `unknown field ${k}`),
-    ...Object.entries(body).filter(([, v]) => v === null).map(([k]) => `${k} is null`),
+    ...Object.keys(body)
+      .filter((k) => !known.includes(k))
+      .map((k) => `unknown field ${k}`),
+    ...Object.entries(body)
+      .filter(([, v]) => v === null)
+      .map(([k]) => `${k} is null`),
   ];
 }
 
@@ -55,7 +63,22 @@ beforeAll(() => {
 const h = useHarness();
 
 const OWNER = ['--origin-owner-id', 'cust-42', '--origin-owner-name', 'Acme Ltd'];
-const ALL_CATEGORIES = ['ats', 'hris', 'hris-legacy', 'crm', 'iam', 'marketing', 'lms', 'stackone', 'documents', 'ticketing', 'screening', 'messaging', 'accounting', 'scheduling'];
+const ALL_CATEGORIES = [
+  'ats',
+  'hris',
+  'hris-legacy',
+  'crm',
+  'iam',
+  'marketing',
+  'lms',
+  'stackone',
+  'documents',
+  'ticketing',
+  'screening',
+  'messaging',
+  'accounting',
+  'scheduling',
+];
 
 describe('the validator itself', () => {
   test('rejects what the API would reject: camel-case categories, a string expires_in, a missing owner name, a wrong type', () => {
@@ -101,9 +124,29 @@ describe('every body the CLI sends satisfies ConnectSessionCreate', () => {
       { args: ['--connector-profile-id', 'cp_1'] },
       {
         args: [
-          '--categories', 'hris,ats', '--provider', 'hibob', '--provider-version', '1', '--origin-username', 'u',
-          '--account-id', 'acc_2', '--expires-in', '1h', '--metadata', '{"k":"v"}', '--multiple', '--label', 'l',
-          '--type', 'test', '--integration-id', 'i', '--connector-profile-id', 'c',
+          '--categories',
+          'hris,ats',
+          '--provider',
+          'hibob',
+          '--provider-version',
+          '1',
+          '--origin-username',
+          'u',
+          '--account-id',
+          'acc_2',
+          '--expires-in',
+          '1h',
+          '--metadata',
+          '{"k":"v"}',
+          '--multiple',
+          '--label',
+          'l',
+          '--type',
+          'test',
+          '--integration-id',
+          'i',
+          '--connector-profile-id',
+          'c',
         ],
       },
     ];
@@ -123,10 +166,10 @@ describe('every body the CLI sends satisfies ConnectSessionCreate', () => {
 
     // Every field of the schema was exercised, and every category was sent.
     const sentFields = new Set(bodies.flatMap((b) => Object.keys(b)));
-    expect([...sentFields].sort()).toEqual(Object.keys(spec.components.schemas['ConnectSessionCreate']!.properties!).sort());
-    const sentCategories = new Set(bodies.flatMap((b) => (b['categories'] as string[] | undefined) ?? []));
+    expect([...sentFields].sort()).toEqual(Object.keys(spec.components.schemas.ConnectSessionCreate!.properties!).sort());
+    const sentCategories = new Set(bodies.flatMap((b) => (b.categories as string[] | undefined) ?? []));
     expect([...sentCategories].sort()).toEqual([...ALL_CATEGORIES].sort());
-    for (const body of bodies) expect(typeof (body['expires_in'] ?? 0)).toBe('number');
+    for (const body of bodies) expect(typeof (body.expires_in ?? 0)).toBe('number');
   });
 });
 
@@ -135,7 +178,9 @@ describe('what the emulator answers has the official shapes', () => {
   const getSession = async (id: number) => (await fetch(`${h.emulator.url}/connect_sessions/${id}`, { headers: auth })).json();
 
   test('GET /connect_sessions/{id} is a ConnectSession in every state of the attempt', async () => {
-    const created = oneJsonLine<Created>((await h.cli(['session', 'create', ...OWNER, '--categories', 'hris', '--metadata', '{"a":1}', '--json'])).stdout);
+    const created = oneJsonLine<Created>(
+      (await h.cli(['session', 'create', ...OWNER, '--categories', 'hris', '--metadata', '{"a":1}', '--json'])).stdout,
+    );
     const seen: unknown[] = [await getSession(created.id)];
     h.emulator.startAttempt(created.id);
     seen.push(await getSession(created.id));
@@ -152,21 +197,24 @@ describe('what the emulator answers has the official shapes', () => {
   test('POST /connect_sessions/authenticate answers a ConnectSession', async () => {
     const created = oneJsonLine<Created>((await h.cli(['session', 'create', ...OWNER, '--json'])).stdout);
     const res = await fetch(`${h.emulator.url}/connect_sessions/authenticate`, {
-      method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ token: created.token }),
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ token: created.token }),
     });
     expect(res.status).toBe(201);
     expect(violations('ConnectSession', await res.json())).toEqual([]);
   });
 
-  test('the attempt the CLI prints (session poll --json) is the API\'s LatestConnectionAttempt, unchanged', async () => {
+  test("the attempt the CLI prints (session poll --json) is the API's LatestConnectionAttempt, unchanged", async () => {
     let id: number | undefined;
-    const result = await h.drive((o) => h.cli(['session', 'create', ...OWNER, '--wait', '--interval', '100ms', '--json'], o), [
-      { when: (err) => (id = waitingSessionId(err)) !== undefined, then: () => h.emulator.connect(id!) },
-    ]);
+    const result = await h.drive(
+      (o) => h.cli(['session', 'create', ...OWNER, '--wait', '--interval', '100ms', '--json'], o),
+      [{ when: (err) => (id = waitingSessionId(err)) !== undefined, then: () => h.emulator.connect(id!) }],
+    );
     expect(result.code, result.stderr).toBe(0);
     const json = oneJsonLine<SessionResult>(result.stdout);
     expect(violations('LatestConnectionAttempt', json.attempt)).toEqual([]);
-    expect(json.attempt).toStrictEqual((await getSession(id!) as { latest_connection_attempt: unknown }).latest_connection_attempt);
+    expect(json.attempt).toStrictEqual(((await getSession(id!)) as { latest_connection_attempt: unknown }).latest_connection_attempt);
     // The wait read the session the official way.
     expect(requestsTo(h.emulator.requests, 'GET', `/connect_sessions/${id}`).length).toBeGreaterThan(0);
   });

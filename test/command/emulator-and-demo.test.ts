@@ -2,7 +2,7 @@ import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../helpers/clock.js';
 import { drive } from '../helpers/e2e.js';
-import { runInProcess, startInProcess, type Started } from '../helpers/in-process.js';
+import { runInProcess, type Started, startInProcess } from '../helpers/in-process.js';
 import { cleanEnv, tempConfigDir } from '../helpers/process.js';
 
 // The emulator and the demo as users run them, in-process on one fake clock: the emulator in the
@@ -15,7 +15,7 @@ const external =
     .flat()
     .find((a) => a?.family === 'IPv4' && !a.internal)?.address ?? '127.0.0.2';
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 let clock = new FakeClock();
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
@@ -58,7 +58,7 @@ const reachable = (host: string, port: number): Promise<boolean> =>
 describe('stackone-connect emulator', () => {
   it('listens on loopback only by default: another address of this machine is refused', async () => {
     const run = await emulator();
-    expect(run.env['STACKONE_BASE_URL']).toBe(`http://127.0.0.1:${run.port}`);
+    expect(run.env.STACKONE_BASE_URL).toBe(`http://127.0.0.1:${run.port}`);
     expect(await reachable('127.0.0.1', run.port)).toBe(true);
     expect(await reachable(external, run.port)).toBe(false);
     expect(await stop(run)).not.toContain('warning');
@@ -68,14 +68,26 @@ describe('stackone-connect emulator', () => {
     const run = await emulator('--host', '0.0.0.0');
     expect(await reachable(external, run.port)).toBe(true);
     // clients are still pointed at loopback, which the CLI accepts over plain http
-    expect(run.env['STACKONE_BASE_URL']).toBe(`http://127.0.0.1:${run.port}`);
+    expect(run.env.STACKONE_BASE_URL).toBe(`http://127.0.0.1:${run.port}`);
     expect(await stop(run)).toMatch(/^! Listening on 0\.0\.0\.0, which is not a loopback address/m);
   });
 
   it('--auto-complete with --auto-outcome fail ends `session create --wait --fail-fast` with 3, nobody clicking', async () => {
     const run = await emulator('--auto-complete', '600ms', '--auto-outcome', 'fail', '--latency', '20');
     const result = await runInProcess(
-      ['session', 'create', '--origin-owner-id', 'ci', '--origin-owner-name', 'CI', '--wait', '--fail-fast', '--interval', '100ms', '--json'],
+      [
+        'session',
+        'create',
+        '--origin-owner-id',
+        'ci',
+        '--origin-owner-name',
+        'CI',
+        '--wait',
+        '--fail-fast',
+        '--interval',
+        '100ms',
+        '--json',
+      ],
       { clock, env: cleanEnv(run.env) },
     );
     expect(result.code).toBe(3);
@@ -87,20 +99,32 @@ describe('stackone-connect emulator', () => {
   it('the control API finishes a session a script created: POST /_emulator/sessions/{id}/connect ends the poll with 0', async () => {
     const run = await emulator();
     const env = cleanEnv(run.env);
-    const created = await runInProcess(['session', 'create', '--origin-owner-id', 'ci', '--origin-owner-name', 'CI', '--provider', 'okta', '--json'], { clock, env });
+    const created = await runInProcess(
+      ['session', 'create', '--origin-owner-id', 'ci', '--origin-owner-name', 'CI', '--provider', 'okta', '--json'],
+      { clock, env },
+    );
     expect(created.code).toBe(0);
     const { id } = JSON.parse(created.stdout) as { id: number };
     let session: { latest_connection_attempt: { status: string; account_secure_id: string } } | undefined;
     const read = new RegExp(`GET /connect_sessions/${id} 200`);
-    const connect = () => fetch(`${run.env['STACKONE_BASE_URL']}/_emulator/sessions/${id}/connect`, { method: 'POST' });
+    const connect = () => fetch(`${run.env.STACKONE_BASE_URL}/_emulator/sessions/${id}/connect`, { method: 'POST' });
     // Once the script's poll has read the session, the test finishes it over the control API.
     let connected: Promise<void> | undefined;
-    const polled = await drive((o) => runInProcess(['session', 'poll', String(id), '--interval', '100ms', '--quiet'], { ...o, clock, env }), [
-      { when: () => read.test(run.emulator.stderr), then: () => void (connected = connect().then(async (res) => {
-        expect(res.status).toBe(200);
-        session = (await res.json()) as typeof session;
-      })) },
-    ], {}, clock);
+    const polled = await drive(
+      (o) => runInProcess(['session', 'poll', String(id), '--interval', '100ms', '--quiet'], { ...o, clock, env }),
+      [
+        {
+          when: () => read.test(run.emulator.stderr),
+          then: () =>
+            void (connected = connect().then(async (res) => {
+              expect(res.status).toBe(200);
+              session = (await res.json()) as typeof session;
+            })),
+        },
+      ],
+      {},
+      clock,
+    );
     await connected;
     expect(session?.latest_connection_attempt.status).toBe('authenticated');
     expect(polled.code).toBe(0);
@@ -117,8 +141,8 @@ describe('stackone-connect demo', () => {
     // The customer connects at 1 s; the demo reads every second.
     expect(clock.now() - started).toBeGreaterThanOrEqual(1000);
     expect(clock.now() - started).toBeLessThanOrEqual(2000);
-    expect(result.stdout).toMatch(/^  http:\/\/127\.0\.0\.1:\d+\/hub\?token=\S+$/m);
-    expect(result.stdout).toMatch(/^  Account\s+\d{20}$/m);
+    expect(result.stdout).toMatch(/^ {2}http:\/\/127\.0\.0\.1:\d+\/hub\?token=\S+$/m);
+    expect(result.stdout).toMatch(/^ {2}Account\s+\d{20}$/m);
     expect(result.stderr).toContain('connects by itself in 1s');
   });
 

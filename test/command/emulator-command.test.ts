@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { emulatorCommand } from '../../src/commands/emulator.js';
 import type { Runtime } from '../../src/lib/runtime.js';
 import { FakeClock } from '../helpers/clock.js';
-import { runInProcess, startInProcess, type Started } from '../helpers/in-process.js';
+import { runInProcess, type Started, startInProcess } from '../helpers/in-process.js';
 import { cleanEnv } from '../helpers/process.js';
 
 // `stackone-connect emulator` in-process: what it prints where, which flags it reads, how it stops.
@@ -42,7 +42,7 @@ describe('stackone-connect emulator', () => {
     await expect(fetch(`${baseUrl}/_emulator/health`)).rejects.toThrow();
   });
 
-  it('requires the --api-key given (its own flag, also after the program\'s), prints it, and ends with 0 on SIGTERM', async () => {
+  it("requires the --api-key given (its own flag, also after the program's), prints it, and ends with 0 on SIGTERM", async () => {
     const run = emulator('--api-key', 'v1.eu1.abc');
     const { baseUrl, apiKey } = await started(run);
     expect(apiKey).toBe('v1.eu1.abc');
@@ -54,7 +54,7 @@ describe('stackone-connect emulator', () => {
     expect((await run.exited).code).toBe(0);
   });
 
-  it('a STACKONE_API_KEY in the environment is not the emulator\'s key: it makes one up', async () => {
+  it("a STACKONE_API_KEY in the environment is not the emulator's key: it makes one up", async () => {
     const run = startInProcess(['emulator', '--port', '0'], { env: cleanEnv({ STACKONE_API_KEY: 'from-env-0123456789' }) });
     running.push(run);
     expect((await started(run)).apiKey).toMatch(/^emu_/);
@@ -81,7 +81,9 @@ describe('stackone-connect emulator', () => {
     expect(run.stderr).toContain('auth links  http://emulator.test:4010/hub?token=…');
     expect(run.stderr).not.toContain('add --public-url');
     const named = await new Promise<number>((resolve, reject) => {
-      request(`${baseUrl}/_emulator/health`, { headers: { host: 'emulator.test:4010' } }, (res) => resolve(res.statusCode ?? 0)).on('error', reject).end();
+      request(`${baseUrl}/_emulator/health`, { headers: { host: 'emulator.test:4010' } }, (res) => resolve(res.statusCode ?? 0))
+        .on('error', reject)
+        .end();
     });
     expect(named).toBe(200);
   });
@@ -111,7 +113,18 @@ describe('stackone-connect emulator', () => {
     const command = emulatorCommand({} as Runtime);
     expect(command.name()).toBe('emulator');
     expect(command.options.map((o) => o.long)).toEqual([
-      '--port', '--host', '--api-key', '--any-key', '--latency', '--error-rate', '--rate-limit', '--retry-after', '--auto-complete', '--auto-outcome', '--legacy', '--public-url',
+      '--port',
+      '--host',
+      '--api-key',
+      '--any-key',
+      '--latency',
+      '--error-rate',
+      '--rate-limit',
+      '--retry-after',
+      '--auto-complete',
+      '--auto-outcome',
+      '--legacy',
+      '--public-url',
     ]);
   });
 });

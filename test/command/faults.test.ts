@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { startEmulator, type Fault } from '../../src/emulator/index.js';
-import { TEST_KEY, useHarness } from '../helpers/harness.js';
+import { type Fault, startEmulator } from '../../src/emulator/index.js';
 import { createSession, requestsTo } from '../helpers/e2e.js';
+import { TEST_KEY, useHarness } from '../helpers/harness.js';
 
 /**
  * The fault suite: scripted faults and the emulator's fault options, and the CLI must wait
@@ -18,18 +18,37 @@ describe('scripted faults', () => {
     // In rounds: backoff doubles over consecutive failures and resets after a success; each round
     // is queued once the poll has read the session fine after the previous one.
     const rounds: Fault[][] = [
-      [{ path, kind: 'status', status: 503, times: 2 }, { path, kind: 'status', status: 500 }],
-      [{ path, kind: 'status', status: 408 }, { path, kind: 'status', status: 429, retryAfter: 1 }, { path, kind: 'reset' }],
-      [{ path, kind: 'html', status: 502 }, { path, kind: 'html', status: 504 }, { path, kind: 'non-json' }],
-      [{ path, kind: 'truncate' }, { path, kind: 'hang' }, { path, kind: 'delay', delayMs: 2000 }],
+      [
+        { path, kind: 'status', status: 503, times: 2 },
+        { path, kind: 'status', status: 500 },
+      ],
+      [
+        { path, kind: 'status', status: 408 },
+        { path, kind: 'status', status: 429, retryAfter: 1 },
+        { path, kind: 'reset' },
+      ],
+      [
+        { path, kind: 'html', status: 502 },
+        { path, kind: 'html', status: 504 },
+        { path, kind: 'non-json' },
+      ],
+      [
+        { path, kind: 'truncate' },
+        { path, kind: 'hang' },
+        { path, kind: 'delay', delayMs: 2000 },
+      ],
     ];
     const injected = rounds.flat().reduce((n, f) => n + (f.times ?? 1), 0);
     h.emulator.injectFaults(rounds[0]!);
-    const recovered = (n: number) => (stderr: string) => (stderr.match(/Reading the session again after \d+ failed tries?\./g)?.length ?? 0) >= n;
-    const run = await h.drive((o) => h.cli(['session', 'poll', String(id), '--json', '--interval', '100ms', '--request-timeout', '300ms'], o), [
-      ...rounds.slice(1).map((round, i) => ({ when: recovered(i + 1), then: () => h.emulator.injectFaults(round) })),
-      { when: recovered(rounds.length), then: () => void h.emulator.connect(id, { provider: 'hibob' }) },
-    ]);
+    const recovered = (n: number) => (stderr: string) =>
+      (stderr.match(/Reading the session again after \d+ failed tries?\./g)?.length ?? 0) >= n;
+    const run = await h.drive(
+      (o) => h.cli(['session', 'poll', String(id), '--json', '--interval', '100ms', '--request-timeout', '300ms'], o),
+      [
+        ...rounds.slice(1).map((round, i) => ({ when: recovered(i + 1), then: () => h.emulator.injectFaults(round) })),
+        { when: recovered(rounds.length), then: () => void h.emulator.connect(id, { provider: 'hibob' }) },
+      ],
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ session_id: id, status: 'authenticated' });
     expect(run.stderr.match(RETRY_LINE)).toHaveLength(injected);
@@ -64,14 +83,19 @@ describe('scripted faults', () => {
   });
 });
 
-describe('the emulator\'s fault options', () => {
+describe("the emulator's fault options", () => {
   test('poll outlasts an error rate, a rate limit with Retry-After and latency until auto-complete connects', async () => {
     // Seeded randomness: the same requests fail on every run.
     let seed = 42;
     const random = () => ((seed = (seed * 16_807) % 2_147_483_647) - 1) / 2_147_483_646;
     const emulator = await startEmulator({
-      apiKey: TEST_KEY, now: h.clock.now, random, errorRate: 0.4, latencyMs: [1, 5],
-      rateLimit: { limit: 3, windowMs: 2000, retryAfterSeconds: 1 }, autoComplete: { afterMs: 4000 },
+      apiKey: TEST_KEY,
+      now: h.clock.now,
+      random,
+      errorRate: 0.4,
+      latencyMs: [1, 5],
+      rateLimit: { limit: 3, windowMs: 2000, retryAfterSeconds: 1 },
+      autoComplete: { afterMs: 4000 },
     });
     try {
       const env = { STACKONE_BASE_URL: emulator.url };

@@ -1,21 +1,34 @@
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { CTRL_C, type AskStep } from '../helpers/ask.js';
-import { TEST_KEY, useHarness } from '../helpers/harness.js';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { type AskStep, CTRL_C } from '../helpers/ask.js';
 import {
-  createSession, drive, ESC, historyOf, keyOf, linesMatching, oneJsonLine, OWNER, OWNER_BODY, requestsTo, waitingSessionId,
   type Created,
+  createSession,
+  ESC,
+  historyOf,
+  keyOf,
+  linesMatching,
+  OWNER,
+  OWNER_BODY,
+  oneJsonLine,
+  requestsTo,
+  waitingSessionId,
 } from '../helpers/e2e.js';
+import { TEST_KEY, useHarness } from '../helpers/harness.js';
 
 const h = useHarness();
 
 const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
 
 /** The CLI with stdin, stdout and stderr all terminals; what it wrote to both, and its exit code. */
-async function inTerminal(args: string[], env: Record<string, string | undefined>, answers: AskStep[] = []): Promise<{ code: number; output: string; asked: string[] }> {
+async function inTerminal(
+  args: string[],
+  env: Record<string, string | undefined>,
+  answers: AskStep[] = [],
+): Promise<{ code: number; output: string; asked: string[] }> {
   const result = await h.cli(args, { tty: true, env: { TERM: 'xterm-256color', FORCE_COLOR: undefined, ...env }, answers });
   return { code: result.code ?? -1, output: result.stdout + result.stderr, asked: result.ask?.asked ?? [] };
 }
@@ -154,9 +167,10 @@ describe('--verbose and STACKONE_DEBUG', () => {
 
   test('STACKONE_DEBUG=1 traces a whole wait the same way (create, each GET) without secrets', async () => {
     let id: number | undefined;
-    const result = await h.drive((o) => h.cli(['session', 'create', ...OWNER, '--wait', '--interval', '100ms', '--json'], { ...o, env: { STACKONE_DEBUG: '1' } }), [
-      { when: (err) => (id = waitingSessionId(err)) !== undefined && /← 200 GET/.test(err), then: () => h.emulator.connect(id!) },
-    ]);
+    const result = await h.drive(
+      (o) => h.cli(['session', 'create', ...OWNER, '--wait', '--interval', '100ms', '--json'], { ...o, env: { STACKONE_DEBUG: '1' } }),
+      [{ when: (err) => (id = waitingSessionId(err)) !== undefined && /← 200 GET/.test(err), then: () => h.emulator.connect(id!) }],
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`→ GET ${h.emulator.url}/connect_sessions/${id}`);
     expect(result.stderr).toMatch(new RegExp(`← 200 GET /connect_sessions/${id} \\(\\d+ ms\\)`));
@@ -189,7 +203,10 @@ describe('--base-url and STACKONE_BASE_URL', () => {
   let lanUrl: string;
   beforeAll(async () => {
     lan = await startEmulator({ host: '0.0.0.0', apiKey: TEST_KEY, now: h.clock.now });
-    const address = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '0.0.0.0';
+    const address =
+      Object.values(networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '0.0.0.0';
     lanUrl = `http://${address}:${lan.port}`;
   });
   afterAll(async () => {
@@ -197,7 +214,9 @@ describe('--base-url and STACKONE_BASE_URL', () => {
   });
 
   test('the non-loopback address does reach the emulator (so "nothing sent" below means something)', async () => {
-    const res = await fetch(`${lanUrl}/accounts`, { headers: { authorization: `Basic ${Buffer.from(`${TEST_KEY}:`).toString('base64')}`, 'user-agent': 't' } });
+    const res = await fetch(`${lanUrl}/accounts`, {
+      headers: { authorization: `Basic ${Buffer.from(`${TEST_KEY}:`).toString('base64')}`, 'user-agent': 't' },
+    });
     expect(res.status).toBe(200);
     lan.clearRequests();
   });
@@ -215,7 +234,9 @@ describe('--base-url and STACKONE_BASE_URL', () => {
   });
 
   test('--base-url beats STACKONE_BASE_URL, and a loopback name (localhost) is fine over http', async () => {
-    const result = await h.cli(['session', 'create', ...OWNER, '--quiet', '--base-url', `http://localhost:${h.emulator.port}`], { env: { STACKONE_BASE_URL: lanUrl } });
+    const result = await h.cli(['session', 'create', ...OWNER, '--quiet', '--base-url', `http://localhost:${h.emulator.port}`], {
+      env: { STACKONE_BASE_URL: lanUrl },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(h.createBodies()).toStrictEqual([OWNER_BODY]);
     expect(lan.requests).toHaveLength(0);
@@ -232,7 +253,10 @@ describe('--base-url and STACKONE_BASE_URL', () => {
 describe('empty environment variables count as unset', () => {
   /** Stores a key and base URL in the default profile, without checking it. */
   async function storeProfile(key: string, baseUrl: string) {
-    const result = await h.cli(['auth', 'login', '--api-key-stdin', '--no-verify', '--base-url', baseUrl], { input: key, env: { STACKONE_API_KEY: undefined } });
+    const result = await h.cli(['auth', 'login', '--api-key-stdin', '--no-verify', '--base-url', baseUrl], {
+      input: key,
+      env: { STACKONE_API_KEY: undefined },
+    });
     expect(result.code, result.stderr).toBe(0);
   }
 
@@ -264,9 +288,12 @@ describe('empty environment variables count as unset', () => {
   test('STACKONE_CONFIG_DIR="" means the OS config dir (~/.config/stackone-connect on Linux)', async () => {
     const home = join(dirname(h.configDir), 'home');
     mkdirSync(home, { recursive: true });
-    const result = await h.cli(['session', 'create', ...OWNER, '--quiet'], { env: { STACKONE_CONFIG_DIR: '', HOME: home, XDG_CONFIG_HOME: undefined } });
+    const result = await h.cli(['session', 'create', ...OWNER, '--quiet'], {
+      env: { STACKONE_CONFIG_DIR: '', HOME: home, XDG_CONFIG_HOME: undefined },
+    });
     expect(result.code, result.stderr).toBe(0);
-    const expected = process.platform === 'darwin' ? join(home, 'Library', 'Preferences', 'stackone-connect') : join(home, '.config', 'stackone-connect');
+    const expected =
+      process.platform === 'darwin' ? join(home, 'Library', 'Preferences', 'stackone-connect') : join(home, '.config', 'stackone-connect');
     expect(existsSync(join(expected, 'sessions.jsonl'))).toBe(true);
   });
 });
@@ -300,7 +327,7 @@ describe('API key handling', () => {
   test('every request carries Basic auth with the key and an empty password, and a User-Agent', async () => {
     await h.cli(['session', 'create', ...OWNER, '--quiet']);
     const [request] = h.emulator.requests;
-    expect(request!.headers['authorization']).toBe(`Basic ${Buffer.from(`${TEST_KEY}:`).toString('base64')}`);
+    expect(request!.headers.authorization).toBe(`Basic ${Buffer.from(`${TEST_KEY}:`).toString('base64')}`);
     expect(request!.headers['user-agent']).toMatch(new RegExp(`^stackone-connect/${version.replace(/\./g, '\\.')} `));
   });
 });
@@ -315,43 +342,95 @@ describe('version, help and unknown input', () => {
   test('--help lists the commands and the exit codes, exit 0', async () => {
     const result = await h.cli(['--help']);
     expect(result.code, result.stderr).toBe(0);
-    for (const word of ['session', 'auth', 'emulator', 'demo', '--profile', '--api-key', '--base-url', '--json', '--quiet', '--no-input', '--no-color', '--verbose']) {
+    for (const word of [
+      'session',
+      'auth',
+      'emulator',
+      'demo',
+      '--profile',
+      '--api-key',
+      '--base-url',
+      '--json',
+      '--quiet',
+      '--no-input',
+      '--no-color',
+      '--verbose',
+    ]) {
       expect(result.stdout).toContain(word);
     }
-    expect(result.stdout).toMatch(/Exit codes: 0 ok, 1 error, 2 usage \(nothing sent\), 3 attempt failed, 4 auth, 5 expired, 8 still pending,\n130 \/ 143 \/ 129 interrupted/);
+    expect(result.stdout).toMatch(
+      /Exit codes: 0 ok, 1 error, 2 usage \(nothing sent\), 3 attempt failed, 4 auth, 5 expired, 8 still pending,\n130 \/ 143 \/ 129 interrupted/,
+    );
   });
 
-  test.each([[['help']], [['help', 'session', 'create']], [['session', 'help', 'poll']], [['help', 'auth']]])('`%j` shows help on stdout and exits 0', async (args) => {
-    const result = await h.cli(args);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: stackone-connect /);
-    expect(result.stderr).toBe('');
-  });
+  test.each([[['help']], [['help', 'session', 'create']], [['session', 'help', 'poll']], [['help', 'auth']]])(
+    '`%j` shows help on stdout and exits 0',
+    async (args) => {
+      const result = await h.cli(args);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: stackone-connect /);
+      expect(result.stderr).toBe('');
+    },
+  );
 
   test('each command\'s help lists the global flags it accepts, as gh\'s "inherited flags"', async () => {
-    for (const args of [['session', 'poll', '--help'], ['auth', 'status', '--help'], ['demo', '--help']]) {
+    for (const args of [
+      ['session', 'poll', '--help'],
+      ['auth', 'status', '--help'],
+      ['demo', '--help'],
+    ]) {
       const result = await h.cli(args);
       const globals = result.stdout.slice(result.stdout.indexOf('Global Options:'));
       expect(globals.length, args.join(' ')).toBeGreaterThan(20);
-      for (const flag of ['--profile', '--api-key', '--base-url', '--json', '--quiet', '--no-input', '--no-color', '--verbose', '--request-timeout']) {
+      for (const flag of [
+        '--profile',
+        '--api-key',
+        '--base-url',
+        '--json',
+        '--quiet',
+        '--no-input',
+        '--no-color',
+        '--verbose',
+        '--request-timeout',
+      ]) {
         expect(globals, `${args.join(' ')}: ${flag}`).toContain(flag);
       }
     }
   });
 
-  test('commander\'s own errors have the style of every other error: ✗, a sentence, the hint indented', async () => {
+  test("commander's own errors have the style of every other error: ✗, a sentence, the hint indented", async () => {
     const result = await h.cli(['session', 'create', '--colour']);
-    expect(result.stderr).toBe('✗ Unknown option \'--colour\'.\n  Add --help for usage.\n');
+    expect(result.stderr).toBe("✗ Unknown option '--colour'.\n  Add --help for usage.\n");
     const suggestion = await h.cli(['session', 'craete']);
-    expect(suggestion.stderr).toBe('✗ Unknown command \'craete\'.\n  (Did you mean create?)\n  Add --help for usage.\n');
+    expect(suggestion.stderr).toBe("✗ Unknown command 'craete'.\n  (Did you mean create?)\n  Add --help for usage.\n");
   });
 
   test('session create --help lists every flag of the contract', async () => {
     const result = await h.cli(['session', 'create', '--help']);
     expect(result.code, result.stderr).toBe(0);
-    for (const flag of ['--origin-owner-id', '--origin-owner-name', '--categories', '--provider', '--provider-version', '--origin-username',
-      '--account-id', '--expires-in', '--metadata', '--multiple', '--label', '--type', '--integration-id', '--connector-profile-id',
-      '--wait', '--interval', '--timeout', '--fail-fast', '--open', '--copy', '--qr']) {
+    for (const flag of [
+      '--origin-owner-id',
+      '--origin-owner-name',
+      '--categories',
+      '--provider',
+      '--provider-version',
+      '--origin-username',
+      '--account-id',
+      '--expires-in',
+      '--metadata',
+      '--multiple',
+      '--label',
+      '--type',
+      '--integration-id',
+      '--connector-profile-id',
+      '--wait',
+      '--interval',
+      '--timeout',
+      '--fail-fast',
+      '--open',
+      '--copy',
+      '--qr',
+    ]) {
       expect(result.stdout).toContain(flag);
     }
   });
@@ -387,7 +466,7 @@ describe('text from the server', () => {
     const hostile = 'Acme\u001b[31m Ltd';
     const result = await h.cli(['session', 'create', '--origin-owner-id', 'cust-42', '--origin-owner-name', hostile, '--json']);
     expect(result.stdout).not.toContain(ESC);
-    expect(oneJsonLine<Created>(result.stdout)['origin_owner_name']).toBe(hostile);
+    expect(oneJsonLine<Created>(result.stdout).origin_owner_name).toBe(hostile);
     expect(requestsTo(h.emulator.requests, 'POST', '/connect_sessions')[0]!.body).toMatchObject({ origin_owner_name: hostile });
   });
 });

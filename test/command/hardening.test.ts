@@ -3,22 +3,28 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { createSession, historyOf, linesMatching, OWNER, oneJsonLine, requestsTo, type SessionResult } from '../helpers/e2e.js';
 import { TEST_KEY, useHarness } from '../helpers/harness.js';
-import { createSession, historyOf, linesMatching, oneJsonLine, OWNER, requestsTo, type SessionResult } from '../helpers/e2e.js';
-import { startFakeApi, type FakeReply } from '../helpers/network.js';
+import { type FakeReply, startFakeApi } from '../helpers/network.js';
 
 // What an attacker, a hostile server or a very unlucky user could do, and what the CLI does instead.
 const h = useHarness();
 
 /** A stub API on loopback whose answers a test sets; it records what it was sent. */
-let reply: (method: string, path: string, headers: Record<string, string | string[] | undefined>) => FakeReply = () => ({ status: 500, body: {} });
+let reply: (method: string, path: string, headers: Record<string, string | string[] | undefined>) => FakeReply = () => ({
+  status: 500,
+  body: {},
+});
 let api: Awaited<ReturnType<typeof startFakeApi>>;
 /** Another origin: it must never be sent anything the stub redirects to it. */
 let elsewhere: Awaited<ReturnType<typeof startFakeApi>>;
 beforeAll(async () => {
   api = await startFakeApi((m, p, hd) => reply(m, p, hd));
-  elsewhere = await startFakeApi(() => ({ status: 201, body: { id: 1, latest_connection_attempt: { status: 'authenticated', account_secure_id: 'stolen' } } }));
+  elsewhere = await startFakeApi(() => ({
+    status: 201,
+    body: { id: 1, latest_connection_attempt: { status: 'authenticated', account_secure_id: 'stolen' } },
+  }));
 });
 afterEach(() => {
   api.seen.length = 0;
@@ -29,20 +35,31 @@ afterAll(async () => {
   await elsewhere.close();
 });
 
-const created = (id = 11) => ({ id, token: `tok-${id}`, auth_link_url: `https://app.stackone.com/embedded/integrations?token=tok-${id}`, origin_owner_id: 'cust-42', origin_owner_name: 'Acme Ltd' });
+const created = (id = 11) => ({
+  id,
+  token: `tok-${id}`,
+  auth_link_url: `https://app.stackone.com/embedded/integrations?token=tok-${id}`,
+  origin_owner_id: 'cust-42',
+  origin_owner_name: 'Acme Ltd',
+});
 
 describe('redirects are never followed (9.4)', () => {
-  test.each([307, 308, 302])('a create answered %i: not followed, not sent again, a session may exist; --verbose shows it', async (status) => {
-    reply = () => ({ status, body: '', headers: { location: `${elsewhere.url}/connect_sessions` } });
-    const result = await h.cli(['session', 'create', ...OWNER, '--verbose'], { env: { STACKONE_BASE_URL: api.url } });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`The API answered ${status} `);
-    expect(result.stderr).toMatch(/StackOne does not redirect, so it was not followed\./);
-    expect(result.stderr).toMatch(/a session may or may not exist for cust-42; it was not sent again/);
-    expect(result.stderr).toMatch(new RegExp(`← ${status} POST /connect_sessions to http://127\\.0\\.0\\.1:\\d+/connect_sessions .*not followed`));
-    expect(api.seen).toEqual(['POST /connect_sessions']);
-    expect(elsewhere.seen).toEqual([]);
-  });
+  test.each([307, 308, 302])(
+    'a create answered %i: not followed, not sent again, a session may exist; --verbose shows it',
+    async (status) => {
+      reply = () => ({ status, body: '', headers: { location: `${elsewhere.url}/connect_sessions` } });
+      const result = await h.cli(['session', 'create', ...OWNER, '--verbose'], { env: { STACKONE_BASE_URL: api.url } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`The API answered ${status} `);
+      expect(result.stderr).toMatch(/StackOne does not redirect, so it was not followed\./);
+      expect(result.stderr).toMatch(/a session may or may not exist for cust-42; it was not sent again/);
+      expect(result.stderr).toMatch(
+        new RegExp(`← ${status} POST /connect_sessions to http://127\\.0\\.0\\.1:\\d+/connect_sessions .*not followed`),
+      );
+      expect(api.seen).toEqual(['POST /connect_sessions']);
+      expect(elsewhere.seen).toEqual([]);
+    },
+  );
 
   test('the authenticate fallback redirected to another origin: the token is not sent there, and its "authenticated" is not believed', async () => {
     reply = (method, path) => {
@@ -54,7 +71,9 @@ describe('redirects are never followed (9.4)', () => {
     expect((await h.cli(['session', 'create', ...OWNER], { env })).code).toBe(0);
     const result = await h.cli(['session', 'poll', '12', '--interval', '100ms', '--timeout', '1s', '--json'], { env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/answered 307 Temporary Redirect to http:\/\/127\.0\.0\.1:\d+\/connect_sessions\/authenticate; StackOne does not redirect/);
+    expect(result.stderr).toMatch(
+      /answered 307 Temporary Redirect to http:\/\/127\.0\.0\.1:\d+\/connect_sessions\/authenticate; StackOne does not redirect/,
+    );
     expect(elsewhere.seen).toEqual([]);
     expect(result.stdout).not.toContain('stolen');
   });
@@ -62,7 +81,10 @@ describe('redirects are never followed (9.4)', () => {
 
 describe('answers too large or too deep (9.5)', () => {
   test('a 201 nested thousands deep does not crash `create --json`: a bad answer, and a session may exist', async () => {
-    reply = () => ({ status: 201, body: `{"id":13,"token":"t","auth_link_url":"https://x/?token=t","deep":${'['.repeat(10_000)}${']'.repeat(10_000)}}` });
+    reply = () => ({
+      status: 201,
+      body: `{"id":13,"token":"t","auth_link_url":"https://x/?token=t","deep":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+    });
     const result = await h.cli(['session', 'create', ...OWNER, '--json'], { env: { STACKONE_BASE_URL: api.url } });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
@@ -86,7 +108,7 @@ describe('long waits (9.6)', () => {
   });
 });
 
-describe('a session\'s token goes only to the API that issued it (9.7)', () => {
+describe("a session's token goes only to the API that issued it (9.7)", () => {
   let other: Emulator;
   beforeAll(async () => {
     other = await startEmulator({ apiKey: TEST_KEY, now: h.clock.now });
@@ -102,14 +124,19 @@ describe('a session\'s token goes only to the API that issued it (9.7)', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(other.requests).toEqual([]);
     expect(requestsTo(h.emulator.requests, 'GET', `/connect_sessions/${id}`)).toHaveLength(1);
-    expect(result.stderr).toContain(`! Session ${id} was created at ${h.emulator.url}: reading it there, not at ${other.url} (STACKONE_BASE_URL).`);
+    expect(result.stderr).toContain(
+      `! Session ${id} was created at ${h.emulator.url}: reading it there, not at ${other.url} (STACKONE_BASE_URL).`,
+    );
     const status = await h.cli(['session', 'status', String(id), '--quiet'], { env: { STACKONE_BASE_URL: other.url } });
     expect(status.code).toBe(0);
     expect(other.requests).toEqual([]);
   });
 
   test('an answer about another session is not taken for the one asked for', async () => {
-    reply = () => ({ status: 200, body: { id: 99, latest_connection_attempt: { status: 'authenticated', account_secure_id: 'someone-else' } } });
+    reply = () => ({
+      status: 200,
+      body: { id: 99, latest_connection_attempt: { status: 'authenticated', account_secure_id: 'someone-else' } },
+    });
     const result = await h.cli(['session', 'status', '14', '--json'], { env: { STACKONE_BASE_URL: api.url } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('The API answered about session 99 when asked for session 14.');
@@ -138,7 +165,7 @@ describe('what reaches the terminal (9.8)', () => {
 
   test('the resume hint quotes what a shell would misread', async () => {
     mkdirSync(h.configDir, { recursive: true, mode: 0o700 });
-    const result = await h.cli(['session', 'create', ...OWNER, '--profile', "eu; rm -rf ~"]);
+    const result = await h.cli(['session', 'create', ...OWNER, '--profile', 'eu; rm -rf ~']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Wait\s+stackone-connect session poll \d+ --profile 'eu; rm -rf ~'/);
   });
@@ -147,7 +174,10 @@ describe('what reaches the terminal (9.8)', () => {
 describe('--open opens only web links (9.9)', () => {
   test.each(['file:///etc/passwd', '/usr/bin/id', 'smb://host/x.exe'])('an auth link %s is never handed to the OS opener', async (link) => {
     reply = () => ({ status: 201, body: { ...created(16), auth_link_url: link } });
-    const result = await h.cli(['session', 'create', ...OWNER, '--open'], { tty: true, env: { STACKONE_BASE_URL: api.url, DISPLAY: ':0' } });
+    const result = await h.cli(['session', 'create', ...OWNER, '--open'], {
+      tty: true,
+      env: { STACKONE_BASE_URL: api.url, DISPLAY: ':0' },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/! Not opening a browser: it is not (an https:\/\/ link|a URL)/);
     expect(result.stderr).not.toContain('Opened the link');
@@ -155,11 +185,16 @@ describe('--open opens only web links (9.9)', () => {
 });
 
 describe('a signal while the create is in flight (9.10)', () => {
-  test.each([['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s: exit %i, and a session may exist: say so, and how to check', async (signal, code) => {
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s: exit %i, and a session may exist: say so, and how to check', async (signal, code) => {
     h.emulator.injectFaults([{ method: 'POST', path: '/connect_sessions', kind: 'hang' }]);
-    const result = await h.drive((o) => h.cli(['session', 'create', ...OWNER], o), [
-      { when: () => requestsTo(h.emulator.requests, 'POST', '/connect_sessions').length === 1, then: (run) => run.kill(signal) },
-    ]);
+    const result = await h.drive(
+      (o) => h.cli(['session', 'create', ...OWNER], o),
+      [{ when: () => requestsTo(h.emulator.requests, 'POST', '/connect_sessions').length === 1, then: (run) => run.kill(signal) }],
+    );
     expect(result.code).toBe(code);
     expect(result.stderr).toContain("✗ Interrupted while waiting for StackOne's answer: a session may or may not exist for cust-42.");
     expect(result.stderr).toContain('Check the StackOne dashboard (Connect sessions) before trying again');
@@ -169,7 +204,9 @@ describe('a signal while the create is in flight (9.10)', () => {
 describe('the key in use is never quoted back, whatever its source (9.11)', () => {
   const KEY = 'v1.eu1.StoredKey_9f8e7d6c5b4a';
   const quoting = (headers: Record<string, string | string[] | undefined>) => {
-    const basic = Buffer.from(String(headers['authorization']).replace(/^Basic /, ''), 'base64').toString().replace(/:$/, '');
+    const basic = Buffer.from(String(headers.authorization).replace(/^Basic /, ''), 'base64')
+      .toString()
+      .replace(/:$/, '');
     return { status: 401, body: { statusCode: 401, message: `Invalid API key ${basic}`, timestamp: 't' } };
   };
 
@@ -205,7 +242,9 @@ describe('local state (9.1, 9.2, 9.12)', () => {
     chmodSync(h.configDir, 0o777);
     const result = await h.cli(['auth', 'login', '--api-key-stdin', '--no-verify'], { input: `${TEST_KEY}\n` });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`✗ Refusing to keep API keys and session tokens in ${h.configDir}: it is writable by other users (mode 0777).`);
+    expect(result.stderr).toContain(
+      `✗ Refusing to keep API keys and session tokens in ${h.configDir}: it is writable by other users (mode 0777).`,
+    );
     expect(result.stderr).toContain(`chmod 700 ${h.configDir}`);
   });
 });

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runInProcess } from '../helpers/in-process.js';
-import { cleanEnv, tempConfigDir } from '../helpers/process.js';
 import { startFakeApi } from '../helpers/network.js';
+import { cleanEnv, tempConfigDir } from '../helpers/process.js';
 
 /** Text a hostile or broken server (or file) could send to take over the terminal. */
 const EVIL = {
@@ -37,10 +37,26 @@ beforeAll(async () => {
       },
     };
     if (method === 'POST' && path === '/connect_sessions') {
-      return { status: 201, body: { ...session, token: 'tok', auth_link_url: `https://hub.example/connect?token=${evil('t')}`, latest_connection_attempt: null } };
+      return {
+        status: 201,
+        body: {
+          ...session,
+          token: 'tok',
+          auth_link_url: `https://hub.example/connect?token=${evil('t')}`,
+          latest_connection_attempt: null,
+        },
+      };
     }
     if (path === '/connect_sessions/77') return { status: 200, body: session };
-    if (path === '/connect_sessions/78') return { status: 200, body: { ...session, id: 78, latest_connection_attempt: { ...session.latest_connection_attempt, status: 'authenticated', account_secure_id: evil('acc') } } };
+    if (path === '/connect_sessions/78')
+      return {
+        status: 200,
+        body: {
+          ...session,
+          id: 78,
+          latest_connection_attempt: { ...session.latest_connection_attempt, status: 'authenticated', account_secure_id: evil('acc') },
+        },
+      };
     return { status: 400, body: { statusCode: 400, message: evil('Bad things') } };
   });
 });
@@ -50,7 +66,10 @@ afterAll(async () => {
 });
 
 const cli = (args: string[], input?: string) =>
-  runInProcess(args, { env: cleanEnv({ STACKONE_BASE_URL: api.url, STACKONE_API_KEY: 'v1.eu1.hostile-test-key-123456', STACKONE_CONFIG_DIR: config.dir }), input });
+  runInProcess(args, {
+    env: cleanEnv({ STACKONE_BASE_URL: api.url, STACKONE_API_KEY: 'v1.eu1.hostile-test-key-123456', STACKONE_CONFIG_DIR: config.dir }),
+    input,
+  });
 
 function expectClean(run: { stdout: string; stderr: string }) {
   expect(run.stdout).not.toMatch(CONTROL);
@@ -105,14 +124,26 @@ describe('text from the server or a file is printed without control characters',
     const run = await cli(['session', 'create', '--origin-owner-id', 'x', '--origin-owner-name', 'y', '--metadata', `@${file}`]);
     expect(run.code).toBe(2);
     expectClean(run);
-    const named = await cli(['session', 'create', '--origin-owner-id', 'x', '--origin-owner-name', 'y', '--metadata', `@${evil('missing')}.json`]);
+    const named = await cli([
+      'session',
+      'create',
+      '--origin-owner-id',
+      'x',
+      '--origin-owner-name',
+      'y',
+      '--metadata',
+      `@${evil('missing')}.json`,
+    ]);
     expect(named.code).toBe(2);
     expect(named.stderr).toContain('missing');
     expectClean(named);
   });
 
   test('metadata from stdin with control characters in a key', async () => {
-    const run = await cli(['session', 'create', '--origin-owner-id', 'x', '--origin-owner-name', 'y', '--metadata', '@-'], `[${JSON.stringify(evil('k'))}]`);
+    const run = await cli(
+      ['session', 'create', '--origin-owner-id', 'x', '--origin-owner-name', 'y', '--metadata', '@-'],
+      `[${JSON.stringify(evil('k'))}]`,
+    );
     expect(run.code).toBe(2);
     expectClean(run);
   });

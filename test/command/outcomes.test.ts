@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { createSession, OWNER, oneJsonLine, requestsTo, type SessionResult } from '../helpers/e2e.js';
 import { useHarness } from '../helpers/harness.js';
-import { createSession, oneJsonLine, OWNER, requestsTo, type SessionResult } from '../helpers/e2e.js';
 import { closedPort } from '../helpers/network.js';
 
 // What each kind of user is told: what really happened, and the next step as they would type it.
@@ -12,8 +12,14 @@ describe('nothing sent is said to be nothing sent (10.1)', () => {
     const result = await h.cli(['session', 'create', ...OWNER], { env: { STACKONE_BASE_URL: https } });
     expect(result.code).toBe(1);
     // Tried again a few times (nothing can have been created), then said plainly.
-    expect(result.stderr.match(/^! Create request not sent \(Could not reach 127\.0\.0\.1:\d+: the TLS handshake failed.*\); sending it again in/gm)).toHaveLength(3);
-    expect(result.stderr).toMatch(/✗ Could not reach 127\.0\.0\.1:\d+: the TLS handshake failed \(is it an https:\/\/ server\?\)\. Nothing was sent: no session was created\.\n  Check your network, proxy and --base-url \/ STACKONE_BASE_URL; running the command again is safe\.\n$/);
+    expect(
+      result.stderr.match(
+        /^! Create request not sent \(Could not reach 127\.0\.0\.1:\d+: the TLS handshake failed.*\); sending it again in/gm,
+      ),
+    ).toHaveLength(3);
+    expect(result.stderr).toMatch(
+      /✗ Could not reach 127\.0\.0\.1:\d+: the TLS handshake failed \(is it an https:\/\/ server\?\)\. Nothing was sent: no session was created\.\n {2}Check your network, proxy and --base-url \/ STACKONE_BASE_URL; running the command again is safe\.\n$/,
+    );
     expect(result.stderr).not.toMatch(/may or may not exist|dashboard/);
     expect(h.createBodies()).toEqual([]);
   });
@@ -21,7 +27,9 @@ describe('nothing sent is said to be nothing sent (10.1)', () => {
   test('a host name that does not resolve', async () => {
     const result = await h.cli(['session', 'create', ...OWNER], { env: { STACKONE_BASE_URL: 'https://stackone-connect-test.invalid' } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Could not reach stackone-connect-test\.invalid: the host name could not be resolved.*\. Nothing was sent: no session was created\./);
+    expect(result.stderr).toMatch(
+      /Could not reach stackone-connect-test\.invalid: the host name could not be resolved.*\. Nothing was sent: no session was created\./,
+    );
   });
 
   test('interactive mode checks the API before the first question: offline, nothing is asked', async () => {
@@ -40,7 +48,9 @@ describe('--quiet trims stdout only: a non-zero exit always says why on stderr (
     const result = await h.cli(['session', 'poll', String(id), '--fail-fast', '--quiet']);
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`✗ The connection attempt failed: access_denied (The user denied access) (--fail-fast). The link still works: resume with stackone-connect session poll ${id}\n`);
+    expect(result.stderr).toBe(
+      `✗ The connection attempt failed: access_denied (The user denied access) (--fail-fast). The link still works: resume with stackone-connect session poll ${id}\n`,
+    );
   });
 
   test('exit 3 from session status, which has no --fail-fast to name', async () => {
@@ -48,7 +58,9 @@ describe('--quiet trims stdout only: a non-zero exit always says why on stderr (
     h.emulator.fail(id, { code: 'access_denied', description: 'The user denied access' });
     const result = await h.cli(['session', 'status', String(id), '--quiet']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe(`✗ The connection attempt failed: access_denied (The user denied access). The link still works: resume with stackone-connect session poll ${id}\n`);
+    expect(result.stderr).toBe(
+      `✗ The connection attempt failed: access_denied (The user denied access). The link still works: resume with stackone-connect session poll ${id}\n`,
+    );
   });
 
   test('exit 5: the expiry', async () => {
@@ -56,14 +68,18 @@ describe('--quiet trims stdout only: a non-zero exit always says why on stderr (
     const result = await h.cli(['session', 'poll', String(id), '--quiet']);
     expect(result.code).toBe(5);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`✗ Session ${id} expired before Acme Ltd connected. Create a new session: stackone-connect session create\n`);
+    expect(result.stderr).toBe(
+      `✗ Session ${id} expired before Acme Ltd connected. Create a new session: stackone-connect session create\n`,
+    );
   });
 
   test('exit 8: the timeout; and session status of a session not connected yet', async () => {
     const { id } = await createSession(h);
     const result = await h.cli(['session', 'poll', String(id), '--timeout', '10s', '--quiet']);
     expect(result.code).toBe(8);
-    expect(result.stderr).toBe(`✗ Still waiting after --timeout 10s: Acme Ltd has not connected yet. Resume with: stackone-connect session poll ${id}\n`);
+    expect(result.stderr).toBe(
+      `✗ Still waiting after --timeout 10s: Acme Ltd has not connected yet. Resume with: stackone-connect session poll ${id}\n`,
+    );
     const status = await h.cli(['session', 'status', String(id), '--quiet']);
     expect(status.code).toBe(8);
     expect(status.stderr).toBe(`✗ Session ${id} is not connected yet.\n`);
@@ -88,24 +104,34 @@ describe('a wait that can never succeed ends (10.4)', () => {
     const port = await closedPort();
     const result = await h.cli(['session', 'poll', '4242'], { env: { STACKONE_BASE_URL: `http://127.0.0.1:${port}` } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`✗ Could not reach 127.0.0.1:${port}: connection refused (3 tries, no answer since the wait began).\n  Check --base-url`);
+    expect(result.stderr).toContain(
+      `✗ Could not reach 127.0.0.1:${port}: connection refused (3 tries, no answer since the wait began).\n  Check --base-url`,
+    );
   });
 
   test('an API that answered once and then fails is an outage: the wait goes on through it', async () => {
     const { id } = await createSession(h);
     const reads = () => requestsTo(h.emulator.requests, 'GET', `/connect_sessions/${id}`);
-    const result = await h.drive((o) => h.cli(['session', 'poll', String(id), '--json'], o), [
-      { when: () => reads().length === 1, then: () => h.emulator.injectFaults([{ method: 'GET', path: '/connect_sessions/', kind: 'reset', times: 5 }]) },
-      { when: (err) => /Reading the session again after 5 failed tries/.test(err), then: () => void h.emulator.connect(id) },
-    ]);
+    const result = await h.drive(
+      (o) => h.cli(['session', 'poll', String(id), '--json'], o),
+      [
+        {
+          when: () => reads().length === 1,
+          then: () => h.emulator.injectFaults([{ method: 'GET', path: '/connect_sessions/', kind: 'reset', times: 5 }]),
+        },
+        { when: (err) => /Reading the session again after 5 failed tries/.test(err), then: () => void h.emulator.connect(id) },
+      ],
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(reads().map((r) => r.status)).toEqual([200, 0, 0, 0, 0, 0, 200, 200]); // pending, five resets, pending, connected
   });
 
   test('interrupted before the API ever answered: the note does not claim the link was not used', async () => {
-    const result = await h.drive((o) => h.cli(['session', 'poll', '4242'], o), [
-      { when: (err) => /Retrying in/.test(err), then: (run) => run.kill('SIGINT') },
-    ], { env: { STACKONE_BASE_URL: `http://127.0.0.1:${await closedPort()}` } });
+    const result = await h.drive(
+      (o) => h.cli(['session', 'poll', '4242'], o),
+      [{ when: (err) => /Retrying in/.test(err), then: (run) => run.kill('SIGINT') }],
+      { env: { STACKONE_BASE_URL: `http://127.0.0.1:${await closedPort()}` } },
+    );
     expect(result.code).toBe(130);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('✗ Stopped waiting. Session 4242 stays open (the API did not answer during this wait).');
@@ -169,9 +195,10 @@ describe('durations and provider keys as people write them (10.10)', () => {
 describe('wording (10.12)', () => {
   test('Ctrl-C while waiting: no "Waiting for..." block on stdout, the resume command once', async () => {
     const { id } = await createSession(h);
-    const result = await h.drive((o) => h.cli(['session', 'poll', String(id)], o), [
-      { when: () => requestsTo(h.emulator.requests, 'GET', `/connect_sessions/${id}`).length > 0, then: (run) => run.kill('SIGINT') },
-    ]);
+    const result = await h.drive(
+      (o) => h.cli(['session', 'poll', String(id)], o),
+      [{ when: () => requestsTo(h.emulator.requests, 'GET', `/connect_sessions/${id}`).length > 0, then: (run) => run.kill('SIGINT') }],
+    );
     expect(result.code).toBe(130);
     expect(result.stdout).toBe('');
     expect(result.stderr.match(/session poll/g)).toHaveLength(1);

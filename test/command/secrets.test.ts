@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { TEST_KEY, useHarness } from '../helpers/harness.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { cleanEnv, tempConfigDir } from '../helpers/process.js';
-import { TEST_KEY, useHarness } from '../helpers/harness.js';
 
 const h = useHarness();
 let legacy: Emulator;
@@ -57,13 +57,17 @@ describe('secrets stay out of traces, errors and output', () => {
     const config = tempConfigDir();
     try {
       const env = { STACKONE_BASE_URL: legacy.url, STACKONE_API_KEY: TEST_KEY, STACKONE_CONFIG_DIR: config.dir };
-      const create = await runInProcess(['session', 'create', '--origin-owner-id', 'acme', '--origin-owner-name', 'Acme', '--json'], { env: cleanEnv(env) });
+      const create = await runInProcess(['session', 'create', '--origin-owner-id', 'acme', '--origin-owner-name', 'Acme', '--json'], {
+        env: cleanEnv(env),
+      });
       const created = JSON.parse(create.stdout) as Created;
       legacy.connect(created.id);
       const poll = await runInProcess(['session', 'poll', '--verbose', '--interval', '100ms'], { env: cleanEnv(env) });
       expect(poll.code).toBe(0);
       expect(poll.stderr).toMatch(/→ POST http:\/\/127\.0\.0\.1:\d+\/connect_sessions\/authenticate/);
-      expect(legacy.requests.some((r) => r.path === '/connect_sessions/authenticate' && (r.body as { token?: string }).token === created.token)).toBe(true);
+      expect(
+        legacy.requests.some((r) => r.path === '/connect_sessions/authenticate' && (r.body as { token?: string }).token === created.token),
+      ).toBe(true);
       expectNoSecrets(poll, created);
     } finally {
       config.cleanup();

@@ -1,12 +1,20 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { TEST_KEY, useHarness } from '../helpers/harness.js';
+import { type Emulator, startEmulator } from '../../src/emulator/index.js';
 import {
-  drive, historyOf, linesMatching, oneJsonLine, OWNER, OWNER_BODY, RESULT_KEYS, requestsTo, waitingSessionId,
-  type Created, type SessionResult,
+  type Created,
+  historyOf,
+  linesMatching,
+  OWNER,
+  OWNER_BODY,
+  oneJsonLine,
+  RESULT_KEYS,
+  requestsTo,
+  type SessionResult,
+  waitingSessionId,
 } from '../helpers/e2e.js';
+import { TEST_KEY, useHarness } from '../helpers/harness.js';
 import { closedPort } from '../helpers/network.js';
 
 const h = useHarness();
@@ -26,35 +34,48 @@ describe('session create: flags become body fields', () => {
   test('every flag of the contract is sent as its body field, and nothing else', async () => {
     const result = await create([
       ...OWNER,
-      '--categories', 'hris,ats',
-      '--provider', 'bamboohr',
-      '--provider-version', '1.2',
-      '--origin-username', 'jane@acme.test',
-      '--account-id', 'acc_123',
-      '--expires-in', '3600',
-      '--metadata', '{"crm_id":"42","plan":{"tier":"gold","seats":[1,2]}}',
+      '--categories',
+      'hris,ats',
+      '--provider',
+      'bamboohr',
+      '--provider-version',
+      '1.2',
+      '--origin-username',
+      'jane@acme.test',
+      '--account-id',
+      'acc_123',
+      '--expires-in',
+      '3600',
+      '--metadata',
+      '{"crm_id":"42","plan":{"tier":"gold","seats":[1,2]}}',
       '--multiple',
-      '--label', 'Main HR',
-      '--type', 'test',
-      '--integration-id', 'int_9',
-      '--connector-profile-id', 'cp_7',
+      '--label',
+      'Main HR',
+      '--type',
+      'test',
+      '--integration-id',
+      'int_9',
+      '--connector-profile-id',
+      'cp_7',
     ]);
     expect(result.code, result.stderr).toBe(0);
-    expect(h.createBodies()).toStrictEqual([{
-      ...OWNER_BODY,
-      categories: ['hris', 'ats'],
-      provider: 'bamboohr',
-      provider_version: '1.2',
-      origin_username: 'jane@acme.test',
-      account_id: 'acc_123',
-      expires_in: 3600,
-      metadata: { crm_id: '42', plan: { tier: 'gold', seats: [1, 2] } },
-      multiple: true,
-      label: 'Main HR',
-      type: 'test',
-      integration_id: 'int_9',
-      connector_profile_id: 'cp_7',
-    }]);
+    expect(h.createBodies()).toStrictEqual([
+      {
+        ...OWNER_BODY,
+        categories: ['hris', 'ats'],
+        provider: 'bamboohr',
+        provider_version: '1.2',
+        origin_username: 'jane@acme.test',
+        account_id: 'acc_123',
+        expires_in: 3600,
+        metadata: { crm_id: '42', plan: { tier: 'gold', seats: [1, 2] } },
+        multiple: true,
+        label: 'Main HR',
+        type: 'test',
+        integration_id: 'int_9',
+        connector_profile_id: 'cp_7',
+      },
+    ]);
   });
 
   test('with only the required flags the body has only the two owner fields: no nulls, no defaults', async () => {
@@ -104,7 +125,22 @@ describe('session create: categories', () => {
   });
 
   test('every category of the API enum is accepted and sent as given', async () => {
-    const all = ['ats', 'hris', 'hris-legacy', 'crm', 'iam', 'marketing', 'lms', 'stackone', 'documents', 'ticketing', 'screening', 'messaging', 'accounting', 'scheduling'];
+    const all = [
+      'ats',
+      'hris',
+      'hris-legacy',
+      'crm',
+      'iam',
+      'marketing',
+      'lms',
+      'stackone',
+      'documents',
+      'ticketing',
+      'screening',
+      'messaging',
+      'accounting',
+      'scheduling',
+    ];
     const result = await create([...OWNER, '--categories', all.join(',')]);
     expect(result.code, result.stderr).toBe(0);
     expect(h.createBodies()).toStrictEqual([{ ...OWNER_BODY, categories: all }]);
@@ -139,8 +175,8 @@ describe('session create: --expires-in', () => {
     expect(long.stdout).toMatch(/Expires\s+in 12h 00m/);
     expect(short.stdout).toMatch(/Expires\s+in 30m 00s/);
     const [first, second] = historyOf(h.configDir);
-    expect(Date.parse(first!['expires_at'] as string) - before).toBe(43_200_000);
-    expect(Date.parse(second!['expires_at'] as string) - Date.parse(second!['created_at'] as string)).toBe(1_800_000);
+    expect(Date.parse(first!.expires_at as string) - before).toBe(43_200_000);
+    expect(Date.parse(second!.expires_at as string) - Date.parse(second!.created_at as string)).toBe(1_800_000);
   });
 });
 
@@ -196,7 +232,10 @@ describe('session create: --metadata', () => {
 });
 
 describe('session create: --type and --provider-version', () => {
-  test.each([['TEST', 'test'], ['Production', 'production']])('--type %s is sent lower-case as %s', async (value, sent) => {
+  test.each([
+    ['TEST', 'test'],
+    ['Production', 'production'],
+  ])('--type %s is sent lower-case as %s', async (value, sent) => {
     expect((await create([...OWNER, '--type', value])).code).toBe(0);
     expect(h.createBodies()).toStrictEqual([{ ...OWNER_BODY, type: sent }]);
   });
@@ -218,7 +257,12 @@ describe('session create: --type and --provider-version', () => {
 
 describe('session create: bad input exits 2, names the flag and the accepted values, and sends nothing', () => {
   test.each([
-    ['an unknown category', ['--categories', 'hris,payroll'], '--categories', /ats, hris, hris-legacy, crm, iam, marketing, lms, stackone, documents, ticketing, screening, messaging, accounting, scheduling/],
+    [
+      'an unknown category',
+      ['--categories', 'hris,payroll'],
+      '--categories',
+      /ats, hris, hris-legacy, crm, iam, marketing, lms, stackone, documents, ticketing, screening, messaging, accounting, scheduling/,
+    ],
     ['an empty category list', ['--categories', ','], '--categories', /ats, hris/],
     ['a type that is not production or test', ['--type', 'staging'], '--type', /production, test/],
     ['expires-in of zero', ['--expires-in', '0'], '--expires-in', /90s, 30m, 12h, 7d/],
@@ -272,8 +316,8 @@ describe('session create: output', () => {
     const result = await create([...OWNER, '--expires-in', '1h']);
     expect(result.code, result.stderr).toBe(0);
     const [record] = historyOf(h.configDir);
-    const id = record!['session_id'] as number;
-    const link = record!['auth_link_url'] as string;
+    const id = record!.session_id as number;
+    const link = record!.auth_link_url as string;
     expect(link.startsWith(`${h.emulator.url}/hub?token=`)).toBe(true);
     expect(result.stdout).toContain(link);
     expect(result.stdout).toMatch(new RegExp(`Session\\s+${id}\\b`));
@@ -284,7 +328,7 @@ describe('session create: output', () => {
     expect(result.stdout).toContain('Acme Ltd');
   });
 
-  test('--json prints the API\'s 201 body unchanged on one line, and nothing else on stdout', async () => {
+  test("--json prints the API's 201 body unchanged on one line, and nothing else on stdout", async () => {
     const result = await create([...OWNER, '--provider', 'bamboohr', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const created = oneJsonLine<Created>(result.stdout);
@@ -302,7 +346,7 @@ describe('session create: output', () => {
     const result = await create([...OWNER, '--quiet']);
     expect(result.code, result.stderr).toBe(0);
     const [record] = historyOf(h.configDir);
-    expect(result.stdout).toBe(`${record!['auth_link_url'] as string}\n`);
+    expect(result.stdout).toBe(`${record!.auth_link_url as string}\n`);
     expect(result.stderr).toBe('');
   });
 
@@ -316,7 +360,7 @@ describe('session create: output', () => {
     const result = await create([...OWNER, '--open', '--copy', '--qr']);
     expect(result.code, result.stderr).toBe(0);
     const [record] = historyOf(h.configDir);
-    expect(result.stdout).toContain(record!['auth_link_url'] as string);
+    expect(result.stdout).toContain(record!.auth_link_url as string);
     expect(result.stderr).toMatch(/--open, --copy and --qr work only in a terminal/);
     expect(h.createBodies()).toStrictEqual([OWNER_BODY]);
   });
@@ -332,10 +376,16 @@ describe('session create: output', () => {
 describe('session create --wait', () => {
   test('--wait polls the new session until the customer connects, then prints the poll result (--json: only that)', async () => {
     let id: number | undefined;
-    const result = await h.drive((o) => create([...OWNER, '--wait', '--interval', '100ms', '--json'], o), [
-      { when: (err) => (id = waitingSessionId(err)) !== undefined && requestsTo(h.emulator.requests, 'GET', `/connect_sessions/${id}`).length > 0,
-        then: () => h.emulator.connect(id!, { provider: 'bamboohr' }) },
-    ]);
+    const result = await h.drive(
+      (o) => create([...OWNER, '--wait', '--interval', '100ms', '--json'], o),
+      [
+        {
+          when: (err) =>
+            (id = waitingSessionId(err)) !== undefined && requestsTo(h.emulator.requests, 'GET', `/connect_sessions/${id}`).length > 0,
+          then: () => h.emulator.connect(id!, { provider: 'bamboohr' }),
+        },
+      ],
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.fired).toBe(1);
     const json = oneJsonLine<SessionResult>(result.stdout);
@@ -348,17 +398,18 @@ describe('session create --wait', () => {
 
   test('--wait in human mode prints the link first, then the account id once connected', async () => {
     let id: number | undefined;
-    const result = await h.drive((o) => create([...OWNER, '--wait', '--interval', '100ms'], o), [
-      { when: (err) => (id = waitingSessionId(err)) !== undefined, then: () => h.emulator.connect(id!) },
-    ]);
+    const result = await h.drive(
+      (o) => create([...OWNER, '--wait', '--interval', '100ms'], o),
+      [{ when: (err) => (id = waitingSessionId(err)) !== undefined, then: () => h.emulator.connect(id!) }],
+    );
     expect(result.code, result.stderr).toBe(0);
     const [record] = historyOf(h.configDir);
-    const linkAt = result.stdout.indexOf(record!['auth_link_url'] as string);
-    const accountAt = result.stdout.indexOf(record!['account_secure_id'] as string);
+    const linkAt = result.stdout.indexOf(record!.auth_link_url as string);
+    const accountAt = result.stdout.indexOf(record!.account_secure_id as string);
     expect(linkAt).toBeGreaterThanOrEqual(0);
     expect(accountAt).toBeGreaterThan(linkAt);
     expect(result.stdout).toMatch(/connected/);
-    expect(record!['status']).toBe('authenticated');
+    expect(record!.status).toBe('authenticated');
   });
 
   test('--wait --timeout ends with exit 8 and status pending while the customer has not connected', async () => {
@@ -383,23 +434,38 @@ describe('session create --wait', () => {
 
   test('--wait --fail-fast exits 3 at the first failed attempt, with the attempt in the JSON', async () => {
     let id: number | undefined;
-    const result = await h.drive((o) => create([...OWNER, '--wait', '--fail-fast', '--interval', '100ms', '--timeout', '10s', '--json'], o), [
-      { when: (err) => (id = waitingSessionId(err)) !== undefined,
-        then: () => h.emulator.fail(id!, { code: 'access_denied', description: 'The user denied access' }) },
-    ]);
+    const result = await h.drive(
+      (o) => create([...OWNER, '--wait', '--fail-fast', '--interval', '100ms', '--timeout', '10s', '--json'], o),
+      [
+        {
+          when: (err) => (id = waitingSessionId(err)) !== undefined,
+          then: () => h.emulator.fail(id!, { code: 'access_denied', description: 'The user denied access' }),
+        },
+      ],
+    );
     expect(result.code, result.stderr).toBe(3);
     const json = oneJsonLine<SessionResult>(result.stdout);
     expect(json.status).toBe('error');
-    expect(json.attempt).toMatchObject({ status: 'error', oauth_error_code: 'access_denied', oauth_error_description: 'The user denied access' });
+    expect(json.attempt).toMatchObject({
+      status: 'error',
+      oauth_error_code: 'access_denied',
+      oauth_error_description: 'The user denied access',
+    });
     expect(result.stderr).toMatch(/access_denied/);
   });
 
   test('Ctrl-C during --wait exits 130: the session stays open and the resume command is shown', async () => {
     let id: number | undefined;
-    const result = await h.drive((o) => create([...OWNER, '--wait', '--interval', '100ms'], o), [
-      { when: (err) => (id = waitingSessionId(err)) !== undefined && requestsTo(h.emulator.requests, 'GET', `/connect_sessions/${id}`).length > 0,
-        then: (child) => child.kill('SIGINT') },
-    ]);
+    const result = await h.drive(
+      (o) => create([...OWNER, '--wait', '--interval', '100ms'], o),
+      [
+        {
+          when: (err) =>
+            (id = waitingSessionId(err)) !== undefined && requestsTo(h.emulator.requests, 'GET', `/connect_sessions/${id}`).length > 0,
+          then: (child) => child.kill('SIGINT'),
+        },
+      ],
+    );
     expect(result.code, result.stderr).toBe(130);
     expect(result.stderr).toContain(`Resume with: stackone-connect session poll ${id}`);
     expect(requestsTo(h.emulator.requests, 'POST', '/connect_sessions')).toHaveLength(1);
@@ -424,13 +490,15 @@ describe('session create: retries never create two sessions', () => {
   });
 
   test.each([['reset'], ['truncate'], ['non-json'], ['html']] as const)(
-    'a %s answer to the create is not retried: one POST, exit 1', async (kind) => {
+    'a %s answer to the create is not retried: one POST, exit 1',
+    async (kind) => {
       h.emulator.injectFaults([{ method: 'POST', path: '/connect_sessions', kind }]);
       const result = await create(OWNER);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/may or may not exist/);
       expect(requestsTo(h.emulator.requests, 'POST', '/connect_sessions')).toHaveLength(1);
-    });
+    },
+  );
 
   test('a 429 is retried after Retry-After, and the second answer is used', async () => {
     h.emulator.injectFaults([{ method: 'POST', path: '/connect_sessions', kind: 'status', status: 429, retryAfter: 1 }]);
@@ -470,14 +538,21 @@ describe('session create: retries never create two sessions', () => {
       const port = await closedPort();
       let starting: Promise<Emulator> | undefined;
       // The API comes up only once the first attempt has been refused, before the retry.
-      const result = await h.drive((o) => h.cli(['session', 'create', ...OWNER, '--json'], { ...o, env: { STACKONE_BASE_URL: `http://127.0.0.1:${port}` } }), [
-        { when: (err) => /connection refused/.test(err), then: () => void (starting = startEmulator({ port, apiKey: TEST_KEY, now: h.clock.now })) },
-      ]);
+      const result = await h.drive(
+        (o) => h.cli(['session', 'create', ...OWNER, '--json'], { ...o, env: { STACKONE_BASE_URL: `http://127.0.0.1:${port}` } }),
+        [
+          {
+            when: (err) => /connection refused/.test(err),
+            then: () => void (starting = startEmulator({ port, apiKey: TEST_KEY, now: h.clock.now })),
+          },
+        ],
+      );
       late = await starting;
       expect(result.code, result.stderr).toBe(0);
-      expect(linesMatching(result.stderr, /Create request not sent \(Could not reach 127\.0\.0\.1:\d+: connection refused\); sending it again/)).toHaveLength(1);
+      expect(
+        linesMatching(result.stderr, /Create request not sent \(Could not reach 127\.0\.0\.1:\d+: connection refused\); sending it again/),
+      ).toHaveLength(1);
       expect(requestsTo(late!.requests, 'POST', '/connect_sessions')).toHaveLength(1);
     });
   });
 });
-

@@ -1,12 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { type Created, createSession, linesMatching, oneJsonLine } from '../helpers/e2e.js';
 import { useHarness } from '../helpers/harness.js';
-import { createSession, linesMatching, oneJsonLine, type Created } from '../helpers/e2e.js';
 
 const h = useHarness();
 
-const LIST_KEYS = ['session_id', 'origin_owner_id', 'origin_owner_name', 'provider', 'profile', 'created_at', 'expires_at', 'status', 'auth_link_url'];
+const LIST_KEYS = [
+  'session_id',
+  'origin_owner_id',
+  'origin_owner_name',
+  'provider',
+  'profile',
+  'created_at',
+  'expires_at',
+  'status',
+  'auth_link_url',
+];
 
 interface Listed {
   session_id: number;
@@ -31,7 +41,7 @@ async function threeSessions(): Promise<Created[]> {
 }
 
 describe('session list', () => {
-  test('--json is an array of the sessions this machine created, newest first, with exactly the contract\'s keys', async () => {
+  test("--json is an array of the sessions this machine created, newest first, with exactly the contract's keys", async () => {
     const [a, b, c] = await threeSessions();
     h.emulator.clearRequests();
     const result = await list(['--json']);
@@ -76,15 +86,27 @@ describe('session list', () => {
   });
 
   test('on a terminal 60 columns wide no line wraps: long names are cut with …, then the profile and creation left out', async () => {
-    await createSession(h, ['--origin-owner-name', 'Wolfeschlegelsteinhausenbergerdorff Holdings International', '--provider', 'successfactors', '--profile', 'production-eu-west']);
+    await createSession(h, [
+      '--origin-owner-name',
+      'Wolfeschlegelsteinhausenbergerdorff Holdings International',
+      '--provider',
+      'successfactors',
+      '--profile',
+      'production-eu-west',
+    ]);
     const narrow = await h.cli(['session', 'list', '--no-color'], { tty: { stdout: true, columns: 60 } });
     const lines = narrow.stdout.trimEnd().split('\n');
-    expect(lines.every((l) => l.length <= 60), lines.join('\n')).toBe(true);
+    expect(
+      lines.every((l) => l.length <= 60),
+      lines.join('\n'),
+    ).toBe(true);
     expect(lines[0]).toMatch(/^ID\s+CUSTOMER\s+PROVIDER\s+STATUS\s+EXPIRES$/);
     expect(lines[1]).toMatch(/Wolfe\S*…\s+successfactors\s+pending\s+in 30m 00s$/);
     expect(lines[1]).toHaveLength(60);
     const wide = await h.cli(['session', 'list', '--no-color'], { tty: { stdout: true, columns: 200 } });
-    expect(wide.stdout).toMatch(/Wolfeschlegelsteinhausenbergerdorff Holdings International\s+successfactors\s+pending\s+\S+ ago\s+in 30m 00s\s+production-eu-west/);
+    expect(wide.stdout).toMatch(
+      /Wolfeschlegelsteinhausenbergerdorff Holdings International\s+successfactors\s+pending\s+\S+ ago\s+in 30m 00s\s+production-eu-west/,
+    );
     // Not a terminal: every cell whole, whatever the width.
     expect((await h.cli(['session', 'list'])).stdout).toMatch(/Holdings International\s+successfactors/);
   });
@@ -163,12 +185,27 @@ describe('session list with a long history', () => {
   test('130,000 sessions: listed in full (human and --json), newest first, and --limit reads only the newest', async () => {
     mkdirSync(h.configDir, { recursive: true, mode: 0o700 });
     const at = new Date(h.clock.now()).toISOString();
-    const line = (i: number) => JSON.stringify({
-      kind: 'session', session_id: i, token: `t${i}`, auth_link_url: `https://x/?token=t${i}`, origin_owner_id: `o${i}`, origin_owner_name: null,
-      provider: null, created_at: at, expires_in: 1800, expires_at: at, profile: 'default', base_url: h.emulator.url, status: 'pending',
-      account_secure_id: null, updated_at: at,
+    const line = (i: number) =>
+      JSON.stringify({
+        kind: 'session',
+        session_id: i,
+        token: `t${i}`,
+        auth_link_url: `https://x/?token=t${i}`,
+        origin_owner_id: `o${i}`,
+        origin_owner_name: null,
+        provider: null,
+        created_at: at,
+        expires_in: 1800,
+        expires_at: at,
+        profile: 'default',
+        base_url: h.emulator.url,
+        status: 'pending',
+        account_secure_id: null,
+        updated_at: at,
+      });
+    writeFileSync(join(h.configDir, 'sessions.jsonl'), `${Array.from({ length: 130_000 }, (_, i) => line(i + 1)).join('\n')}\n`, {
+      mode: 0o600,
     });
-    writeFileSync(join(h.configDir, 'sessions.jsonl'), `${Array.from({ length: 130_000 }, (_, i) => line(i + 1)).join('\n')}\n`, { mode: 0o600 });
     const human = await list();
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout.split('\n')[1]).toMatch(/^130000\s+o130000\s+-\s+expired/);

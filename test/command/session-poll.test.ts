@@ -1,10 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startEmulator, type Emulator, type Fault } from '../../src/emulator/index.js';
+import { type Emulator, type Fault, startEmulator } from '../../src/emulator/index.js';
+import { createSession, historyOf, linesMatching, oneJsonLine, RESULT_KEYS, requestsTo, type SessionResult } from '../helpers/e2e.js';
 import { TEST_KEY, useHarness } from '../helpers/harness.js';
-import {
-  createSession, drive, historyOf, linesMatching, oneJsonLine, RESULT_KEYS, requestsTo,
-  type SessionResult,
-} from '../helpers/e2e.js';
 
 const h = useHarness();
 
@@ -53,7 +50,9 @@ describe('session poll: which session', () => {
   test('a session created elsewhere (not in the history) is polled by id', async () => {
     const created = await createSession(h);
     h.emulator.connect(created.id);
-    const result = await poll([String(created.id), '--interval', '100ms', '--json'], { env: { STACKONE_CONFIG_DIR: `${h.configDir}-elsewhere` } });
+    const result = await poll([String(created.id), '--interval', '100ms', '--json'], {
+      env: { STACKONE_CONFIG_DIR: `${h.configDir}-elsewhere` },
+    });
     expect(result.code, result.stderr).toBe(0);
     const json = oneJsonLine<SessionResult>(result.stdout);
     expect(json.status).toBe('authenticated');
@@ -86,18 +85,27 @@ describe('session poll: attempt states', () => {
     const { id } = await createSession(h);
     const readings = () => gets(id).filter((r) => r.status === 200).length;
     let seen = 0;
-    const result = await h.drive((o) => poll([String(id), '--interval', '100ms', '--json'], o), [
-      // The first reading sees no attempt: the customer has not opened the link.
-      { when: () => (seen = readings()) >= 1, then: () => h.emulator.startAttempt(id, { provider: 'bamboohr' }) },
-      { when: (err) => /The customer is connecting/.test(err), then: () => h.emulator.fail(id, { code: 'invalid_grant', description: 'Bad credentials' }) },
-      { when: (err) => /The connection attempt failed: invalid_grant \(Bad credentials\)/.test(err), then: () => h.emulator.cancel(id) },
-      { when: (err) => /The customer cancelled the connection attempt/.test(err), then: () => h.emulator.connect(id) },
-    ]);
+    const result = await h.drive(
+      (o) => poll([String(id), '--interval', '100ms', '--json'], o),
+      [
+        // The first reading sees no attempt: the customer has not opened the link.
+        { when: () => (seen = readings()) >= 1, then: () => h.emulator.startAttempt(id, { provider: 'bamboohr' }) },
+        {
+          when: (err) => /The customer is connecting/.test(err),
+          then: () => h.emulator.fail(id, { code: 'invalid_grant', description: 'Bad credentials' }),
+        },
+        { when: (err) => /The connection attempt failed: invalid_grant \(Bad credentials\)/.test(err), then: () => h.emulator.cancel(id) },
+        { when: (err) => /The customer cancelled the connection attempt/.test(err), then: () => h.emulator.connect(id) },
+      ],
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.fired).toBe(4);
     expect(seen).toBeGreaterThanOrEqual(1);
-    const order = ['The customer is connecting', 'The connection attempt failed: invalid_grant (Bad credentials)', 'The customer cancelled the connection attempt']
-      .map((text) => result.stderr.indexOf(text));
+    const order = [
+      'The customer is connecting',
+      'The connection attempt failed: invalid_grant (Bad credentials)',
+      'The customer cancelled the connection attempt',
+    ].map((text) => result.stderr.indexOf(text));
     expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
     expect(linesMatching(result.stderr, /still waiting/)).toHaveLength(2);
     // Not a terminal: one line per state change, not one per read.
@@ -115,7 +123,11 @@ describe('session poll: attempt states', () => {
     const json = oneJsonLine<SessionResult>(result.stdout);
     expect(json.status).toBe('error');
     expect(json.account_secure_id).toBeNull();
-    expect(json.attempt).toMatchObject({ status: 'error', oauth_error_code: 'access_denied', oauth_error_description: 'The user denied access' });
+    expect(json.attempt).toMatchObject({
+      status: 'error',
+      oauth_error_code: 'access_denied',
+      oauth_error_description: 'The user denied access',
+    });
     expect(gets(id)).toHaveLength(1);
   });
 
@@ -160,14 +172,16 @@ describe('session poll: attempt states', () => {
 
   test('a session not in the history has no known expiry: only --timeout ends the wait', async () => {
     const { id } = await createSession(h, ['--expires-in', '1s']);
-    const result = await poll([String(id), '--interval', '200ms', '--timeout', '1500ms', '--json'], { env: { STACKONE_CONFIG_DIR: `${h.configDir}-elsewhere` } });
+    const result = await poll([String(id), '--interval', '200ms', '--timeout', '1500ms', '--json'], {
+      env: { STACKONE_CONFIG_DIR: `${h.configDir}-elsewhere` },
+    });
     expect(result.code, result.stderr).toBe(8);
     expect(result.stderr).toMatch(/expiry unknown/);
   });
 });
 
 describe('session poll: output', () => {
-  test('--json has exactly the contract\'s keys, with session_id a number', async () => {
+  test("--json has exactly the contract's keys, with session_id a number", async () => {
     const created = await createSession(h, ['--provider', 'bamboohr']);
     h.emulator.connect(created.id);
     const result = await poll([String(created.id), '--interval', '100ms', '--json']);
@@ -219,16 +233,17 @@ describe('session poll: output', () => {
     const result = await poll([String(created.id), '--interval', '100ms']);
     expect(result.code, result.stderr).toBe(0);
     const [record] = historyOf(h.configDir);
-    expect(result.stdout).toContain(record!['account_secure_id'] as string);
+    expect(result.stdout).toContain(record!.account_secure_id as string);
     expect(result.stdout).toContain(created.auth_link_url);
     expect(result.stdout).toMatch(/Acme Ltd \(cust-42\) connected/);
   });
 
   test('Ctrl-C while waiting exits 130 and says how to resume', async () => {
     const { id } = await createSession(h);
-    const result = await h.drive((o) => poll([String(id), '--interval', '100ms', '--json'], o), [
-      { when: (err) => /Waiting for the customer/.test(err) && gets(id).length > 0, then: (child) => child.kill('SIGINT') },
-    ]);
+    const result = await h.drive(
+      (o) => poll([String(id), '--interval', '100ms', '--json'], o),
+      [{ when: (err) => /Waiting for the customer/.test(err) && gets(id).length > 0, then: (child) => child.kill('SIGINT') }],
+    );
     expect(result.code, result.stderr).toBe(130);
     expect(result.signal).toBeNull();
     expect(result.stderr).toContain(`Resume with: stackone-connect session poll ${id}`);
@@ -248,7 +263,9 @@ describe('session poll: failures on the way', () => {
     expect(reads.map((r) => r.status)).toEqual([429, 200]);
     // Retry-After: 1 s, not the 100 ms interval.
     expect(reads[1]!.at - reads[0]!.at).toBe(1000);
-    expect(linesMatching(result.stderr, /^! Reading the session failed: 429 Too Many Requests.*\. Retrying in 1s \(failure 1\)\.$/)).toHaveLength(1);
+    expect(
+      linesMatching(result.stderr, /^! Reading the session failed: 429 Too Many Requests.*\. Retrying in 1s \(failure 1\)\.$/),
+    ).toHaveLength(1);
   });
 
   test.each<[string, Fault]>([
@@ -274,9 +291,10 @@ describe('session poll: failures on the way', () => {
   test('retries back off, and go back to the interval after a success', async () => {
     const { id } = await createSession(h);
     h.emulator.injectFaults([{ method: 'GET', path: '/connect_sessions/', kind: 'status', status: 500, times: 3 }]);
-    const result = await h.drive((o) => poll([String(id), '--interval', '200ms', '--json'], o), [
-      { when: () => gets(id).length >= 5, then: () => h.emulator.connect(id) },
-    ]);
+    const result = await h.drive(
+      (o) => poll([String(id), '--interval', '200ms', '--json'], o),
+      [{ when: () => gets(id).length >= 5, then: () => h.emulator.connect(id) }],
+    );
     expect(result.code, result.stderr).toBe(0);
     const reads = gets(id);
     expect(reads.slice(0, 4).map((r) => r.status)).toEqual([500, 500, 500, 200]);
@@ -349,9 +367,10 @@ describe('session poll: deployments without GET /connect_sessions/{id}', () => {
   test('after the fallback every read uses the token: GET is tried once per run', async () => {
     const created = await createSession(h, [], { env: env() });
     legacy.clearRequests();
-    const result = await h.drive((o) => poll([String(created.id), '--interval', '100ms', '--json'], { ...o, env: env() }), [
-      { when: () => authenticates().length >= 3, then: () => legacy.connect(created.id) },
-    ]);
+    const result = await h.drive(
+      (o) => poll([String(created.id), '--interval', '100ms', '--json'], { ...o, env: env() }),
+      [{ when: () => authenticates().length >= 3, then: () => legacy.connect(created.id) }],
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(gets(created.id, legacy.requests)).toHaveLength(1);
     expect(authenticates().length).toBeGreaterThanOrEqual(4);
@@ -374,7 +393,9 @@ describe('session poll: deployments without GET /connect_sessions/{id}', () => {
   test('without a token (not in the history, no --token) it exits 1 and does not try the fallback', async () => {
     const created = await createSession(h, [], { env: env() });
     legacy.clearRequests();
-    const result = await poll([String(created.id), '--interval', '100ms'], { env: { ...env(), STACKONE_CONFIG_DIR: `${h.configDir}-elsewhere` } });
+    const result = await poll([String(created.id), '--interval', '100ms'], {
+      env: { ...env(), STACKONE_CONFIG_DIR: `${h.configDir}-elsewhere` },
+    });
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(/not found/);
     expect(authenticates()).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { useHarness } from '../helpers/harness.js';
 import { createSession, historyOf, oneJsonLine, RESULT_KEYS, requestsTo, type SessionResult } from '../helpers/e2e.js';
+import { useHarness } from '../helpers/harness.js';
 
 const h = useHarness();
 
@@ -20,9 +20,9 @@ describe('session status: one request, the exit code says the state', () => {
     expect(result.code, result.stderr).toBe(0);
     expectOneRead(created.id);
     const [record] = historyOf(h.configDir);
-    expect(result.stdout).toContain(record!['account_secure_id'] as string);
+    expect(result.stdout).toContain(record!.account_secure_id as string);
     expect(result.stdout).toContain(created.auth_link_url);
-    expect(record!['status']).toBe('authenticated');
+    expect(record!.status).toBe('authenticated');
   });
 
   test('a session the customer has not opened exits 8 (still pending)', async () => {
@@ -74,7 +74,7 @@ describe('session status: one request, the exit code says the state', () => {
     expect(oneJsonLine<SessionResult>(result.stdout).status).toBe('expired');
   });
 
-  test('--json has exactly the contract\'s keys with session_id a number; --quiet prints the account id alone', async () => {
+  test("--json has exactly the contract's keys with session_id a number; --quiet prints the account id alone", async () => {
     const created = await createSession(h);
     h.emulator.connect(created.id);
     const json = oneJsonLine<SessionResult>((await status([String(created.id), '--json'])).stdout);

@@ -1,27 +1,47 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { OWNER, oneJsonLine, RESULT_KEYS, type SessionResult } from '../helpers/e2e.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { cleanEnv, tempConfigDir } from '../helpers/process.js';
-import { oneJsonLine, OWNER, RESULT_KEYS, type SessionResult } from '../helpers/e2e.js';
 
 /**
  * Answers the emulator never gives (it follows the schema), from a stub API: the CLI reads
  * responses tolerantly and checks only what it needs (docs/contract.md, "Output" and "Polling").
  */
 const attempt = (extra: Record<string, unknown>) => ({
-  id: 'att_1', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:01Z',
-  account_secure_id: null, oauth_error_code: null, oauth_error_description: null, ...extra,
+  id: 'att_1',
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:01Z',
+  account_secure_id: null,
+  oauth_error_code: null,
+  oauth_error_description: null,
+  ...extra,
 });
 const session = (id: number, latest: unknown) => ({
-  id, organization_id: 48213, project_id: 'p', origin_owner_id: 'cust-42', origin_owner_name: 'Acme Ltd',
-  created_at: '2026-01-01T00:00:00Z', latest_connection_attempt: latest, a_field_from_the_future: { x: 1 },
+  id,
+  organization_id: 48213,
+  project_id: 'p',
+  origin_owner_id: 'cust-42',
+  origin_owner_name: 'Acme Ltd',
+  created_at: '2026-01-01T00:00:00Z',
+  latest_connection_attempt: latest,
+  a_field_from_the_future: { x: 1 },
 });
 
 const CREATED_UNKNOWN = {
-  id: 901, organization_id: 48213, project_id: 'p', origin_owner_id: 'cust-42', origin_owner_name: 'Acme Ltd',
-  created_at: '2026-01-01T00:00:00Z', token: 'tok_901', auth_link_url: 'https://hub.example/x?token=tok_901',
-  type: 'unmapped_value', categories: ['hris', 'payroll-2027'], brand_new: [1, 2, 3], latest_connection_attempt: null,
+  id: 901,
+  organization_id: 48213,
+  project_id: 'p',
+  origin_owner_id: 'cust-42',
+  origin_owner_name: 'Acme Ltd',
+  created_at: '2026-01-01T00:00:00Z',
+  token: 'tok_901',
+  auth_link_url: 'https://hub.example/x?token=tok_901',
+  type: 'unmapped_value',
+  categories: ['hris', 'payroll-2027'],
+  brand_new: [1, 2, 3],
+  latest_connection_attempt: null,
 };
 
 const ROUTES: Record<string, unknown> = {
@@ -52,7 +72,9 @@ afterAll(async () => {
 async function cli(args: string[]) {
   const config = tempConfigDir();
   try {
-    return await runInProcess(args, { env: cleanEnv({ STACKONE_BASE_URL: url, STACKONE_API_KEY: 'stub_Key_Abcdefgh', STACKONE_CONFIG_DIR: config.dir }) });
+    return await runInProcess(args, {
+      env: cleanEnv({ STACKONE_BASE_URL: url, STACKONE_API_KEY: 'stub_Key_Abcdefgh', STACKONE_CONFIG_DIR: config.dir }),
+    });
   } finally {
     config.cleanup();
   }
@@ -71,6 +93,7 @@ describe('responses are read tolerantly', () => {
     ['auth_link_url', { ...CREATED_UNKNOWN, auth_link_url: '' }],
     ['a numeric id', { ...CREATED_UNKNOWN, id: undefined }],
     ['a numeric id', { ...CREATED_UNKNOWN, id: '901' }],
+    // biome-ignore lint/correctness/noPrecisionLoss: an id beyond Number.MAX_SAFE_INTEGER is the case under test
     ['a numeric id', { ...CREATED_UNKNOWN, id: 9007199254740993 }],
   ])('create: an answer without %s is an error (exit 1) that says what was missing', async (field, answer) => {
     createAnswer = answer;

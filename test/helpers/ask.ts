@@ -1,4 +1,4 @@
-import { PromptCancelled, type Ask } from '../../src/ui/prompts.js';
+import { type Ask, PromptCancelled } from '../../src/ui/prompts.js';
 
 export type AskKind = keyof Ask;
 /** One expected question: its kind, the start of its message, and the answer (or a function of the prompt's config). */

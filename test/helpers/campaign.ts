@@ -36,13 +36,20 @@ export interface ResultLine {
 }
 
 export function resultsJsonl(h: Harness, name = 'results.jsonl'): ResultLine[] {
-  return readFileSync(join(workDir(h), name), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as ResultLine);
+  return readFileSync(join(workDir(h), name), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ResultLine);
 }
 
 export function journalLines(h: Harness, output = 'results.jsonl'): Record<string, unknown>[] {
   const path = join(workDir(h), `${output}.journal`);
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 export const exists = (h: Harness, name: string) => existsSync(join(workDir(h), name));

@@ -5,7 +5,8 @@ import dns from 'node:dns';
 let left = Number(process.env.DNS_FAILURES ?? 0);
 const host = process.env.DNS_FAIL_HOST ?? 'localhost';
 const original = dns.lookup;
-dns.lookup = function lookup(hostname, options, callback) {
+dns.lookup = function lookup(...args) {
+  const [hostname, options, callback] = args;
   if (left > 0 && hostname === host) {
     left--;
     const done = typeof options === 'function' ? options : callback;
@@ -13,5 +14,5 @@ dns.lookup = function lookup(hostname, options, callback) {
     process.nextTick(() => done(error));
     return {};
   }
-  return original.apply(this, arguments);
+  return original.apply(this, args);
 };

@@ -17,7 +17,14 @@ export const ESC = '\u001b';
 
 /** The JSON keys of `session poll` / `status` / `create --wait` (docs/contract.md, "Output"), in order. */
 export const RESULT_KEYS = [
-  'session_id', 'status', 'account_secure_id', 'auth_link_url', 'origin_owner_id', 'origin_owner_name', 'provider', 'attempt',
+  'session_id',
+  'status',
+  'account_secure_id',
+  'auth_link_url',
+  'origin_owner_id',
+  'origin_owner_name',
+  'provider',
+  'attempt',
 ];
 
 export interface SessionResult {
@@ -59,7 +66,7 @@ export function requestsTo(requests: RecordedRequest[], method: string, path: st
 
 /** The API key a request carried (`Authorization: Basic base64(key + ":")`). */
 export function keyOf(request: RecordedRequest): string | undefined {
-  const match = /^Basic\s+(\S+)$/i.exec(request.headers['authorization'] ?? '');
+  const match = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   return decoded.endsWith(':') ? decoded.slice(0, -1) : undefined;
@@ -70,7 +77,10 @@ export function historyOf(configDir: string): Record<string, unknown>[] {
   return new SessionHistory(configDir).all() as unknown as Record<string, unknown>[];
 }
 
-export function configOf(configDir: string): { default_profile?: string; profiles?: Record<string, { api_key?: string; base_url?: string }> } {
+export function configOf(configDir: string): {
+  default_profile?: string;
+  profiles?: Record<string, { api_key?: string; base_url?: string }>;
+} {
   return JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')) as ReturnType<typeof configOf>;
 }
 

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/emulator/index.js';
 import { FakeClock } from './clock.js';
 import { drive, type Step } from './e2e.js';
-import { runInProcess, type InProcessOptions, type InProcessResult, type Running } from './in-process.js';
-import { cleanEnv, killRunningClis, startCli, tempConfigDir, type CliOptions, type CliResult, type RunningCli } from './process.js';
+import { type InProcessOptions, type InProcessResult, type Running, runInProcess } from './in-process.js';
+import { type CliOptions, type CliResult, cleanEnv, killRunningClis, type RunningCli, startCli, tempConfigDir } from './process.js';
 
 export const TEST_KEY = 'v1.eu1.test_key_0123456789abcdef';
 

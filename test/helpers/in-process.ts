@@ -1,8 +1,8 @@
 import { PassThrough, Writable } from 'node:stream';
-import { run } from '../../src/run.js';
 import type { Runtime } from '../../src/lib/runtime.js';
+import { run } from '../../src/run.js';
 import type { Ask } from '../../src/ui/prompts.js';
-import { scriptedAsk, type AskStep, type ScriptedAsk } from './ask.js';
+import { type AskStep, type ScriptedAsk, scriptedAsk } from './ask.js';
 import { FakeClock } from './clock.js';
 import type { CliResult } from './process.js';
 
@@ -50,7 +50,11 @@ class Capture extends Writable {
   text = '';
   isTTY: boolean;
   columns: number | undefined;
-  constructor(tty: boolean, columns: number, private readonly onText: (text: string) => void) {
+  constructor(
+    tty: boolean,
+    columns: number,
+    private readonly onText: (text: string) => void,
+  ) {
     super({ decodeStrings: false });
     this.isTTY = tty;
     this.columns = tty ? columns : undefined;
@@ -133,7 +137,9 @@ export interface Started extends Running {
 export function startInProcess(argv: string[], options: InProcessOptions = {}): Started {
   const output = { stdout: '', stderr: '' };
   const listeners = new Set<() => void>();
-  const notify = () => listeners.forEach((listener) => listener());
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
   let handle: Running | undefined;
   let ended = false;
   const exited = runInProcess(argv, {
@@ -165,12 +171,20 @@ export function startInProcess(argv: string[], options: InProcessOptions = {}): 
           resolve(match);
         } else if (ended) {
           done();
-          reject(new Error(`\`${argv.join(' ')}\` ended before its ${stream} matched ${pattern}.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`));
+          reject(
+            new Error(
+              `\`${argv.join(' ')}\` ended before its ${stream} matched ${pattern}.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`,
+            ),
+          );
         }
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`No ${pattern} on the ${stream} of \`${argv.join(' ')}\` within ${timeoutMs}ms.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`));
+        reject(
+          new Error(
+            `No ${pattern} on the ${stream} of \`${argv.join(' ')}\` within ${timeoutMs}ms.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`,
+          ),
+        );
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);

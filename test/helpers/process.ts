@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -111,12 +111,20 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
           resolvePromise(match);
         } else if (ended) {
           done();
-          reject(new Error(`\`${args.join(' ')}\` ended before its ${stream} matched ${pattern}.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`));
+          reject(
+            new Error(
+              `\`${args.join(' ')}\` ended before its ${stream} matched ${pattern}.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`,
+            ),
+          );
         }
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`No ${pattern} on the ${stream} of \`${args.join(' ')}\` within ${timeoutMs}ms.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`));
+        reject(
+          new Error(
+            `No ${pattern} on the ${stream} of \`${args.join(' ')}\` within ${timeoutMs}ms.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`,
+          ),
+        );
       }, timeoutMs);
       listeners.add(check);
       check();

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pty from 'node-pty';
 import { stripVTControlCharacters } from 'node:util';
 import xterm from '@xterm/headless';
-import { BIN, cleanEnv } from './process.js';
+import pty from 'node-pty';
 import type { Harness } from './harness.js';
+import { BIN, cleanEnv } from './process.js';
 
 /** Key sequences as a terminal sends them. */
 export const KEYS = {
@@ -116,7 +116,9 @@ function start(file: string, args: string[], options: PtyOptions): PtyRun {
   let searchFrom = 0;
   let exit: Exit | undefined;
   const listeners = new Set<() => void>();
-  const notify = () => listeners.forEach((listener) => listener());
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
 
   // Waiters look again whenever the terminal has drawn (xterm parses asynchronously) or exited.
   child.onData((data) => {
@@ -170,25 +172,38 @@ function start(file: string, args: string[], options: PtyOptions): PtyRun {
     text,
     raw: () => raw,
     waitFor(pattern, timeoutMs = options.waitMs ?? 8000) {
-      return waitUntil(() => {
-        const haystack = text().slice(searchFrom);
-        const match = typeof pattern === 'string'
-          ? (haystack.includes(pattern) ? { index: haystack.indexOf(pattern), text: pattern } : undefined)
-          : (() => {
-              const m = pattern.exec(haystack);
-              return m ? { index: m.index, text: m[0] } : undefined;
-            })();
-        if (!match) return undefined;
-        searchFrom += match.index + match.text.length;
-        return match.text;
-      }, String(pattern), () => text().slice(-1500), timeoutMs);
+      return waitUntil(
+        () => {
+          const haystack = text().slice(searchFrom);
+          const match =
+            typeof pattern === 'string'
+              ? haystack.includes(pattern)
+                ? { index: haystack.indexOf(pattern), text: pattern }
+                : undefined
+              : (() => {
+                  const m = pattern.exec(haystack);
+                  return m ? { index: m.index, text: m[0] } : undefined;
+                })();
+          if (!match) return undefined;
+          searchFrom += match.index + match.text.length;
+          return match.text;
+        },
+        String(pattern),
+        () => text().slice(-1500),
+        timeoutMs,
+      );
     },
     waitForScreen(pattern, timeoutMs = options.waitMs ?? 8000) {
-      return waitUntil(() => {
-        const screen = screenNow();
-        const found = typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen);
-        return found ? screen : undefined;
-      }, String(pattern), () => screenNow().split('\n').slice(-15).join('\n'), timeoutMs);
+      return waitUntil(
+        () => {
+          const screen = screenNow();
+          const found = typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen);
+          return found ? screen : undefined;
+        },
+        String(pattern),
+        () => screenNow().split('\n').slice(-15).join('\n'),
+        timeoutMs,
+      );
     },
     async answer(question, typed = '') {
       await run.waitFor(question);

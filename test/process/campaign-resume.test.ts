@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { useHarness } from '../helpers/harness.js';
-import { historyOf, until } from '../helpers/e2e.js';
 import { customersCsv, resultsJsonl, sessionsPerOwner, workDir, writeInput } from '../helpers/campaign.js';
+import { historyOf, until } from '../helpers/e2e.js';
+import { useHarness } from '../helpers/harness.js';
 
 // The built binary against an emulator that answers after 20 ms, as a network would.
 const h = useHarness({ process: true, latencyMs: 20 });
@@ -16,7 +16,12 @@ function checkExactlyOnce(before: number) {
   expect(duplicated, 'rows with two sessions').toEqual([]);
   const results = resultsJsonl(h);
   expect(results.map((r) => r.key)).toEqual(Array.from({ length: ROWS }, (_, i) => `row-${i + 1}`));
-  const byOwner = new Map(h.emulator.sessions().slice(before).map((s) => [s.origin_owner_id, s.id]));
+  const byOwner = new Map(
+    h.emulator
+      .sessions()
+      .slice(before)
+      .map((s) => [s.origin_owner_id, s.id]),
+  );
   for (const row of results) {
     if (row.status === 'created') expect(row.session_id, row.key).toBe(byOwner.get(row.origin_owner_id));
     else expect(row.status, row.key).toBe('uncertain');
@@ -47,7 +52,12 @@ describe('a campaign resumes after the process dies', () => {
     // Every session created is in the history, once.
     const ids = historyOf(h.configDir).map((r) => r.session_id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.sort()).toEqual(results.filter((r) => r.status === 'created').map((r) => r.session_id).sort());
+    expect(ids.sort()).toEqual(
+      results
+        .filter((r) => r.status === 'created')
+        .map((r) => r.session_id)
+        .sort(),
+    );
   });
 
   test('Ctrl-C mid-run lets the creates in flight finish: exit 130, nothing uncertain, and the re-run completes every row once', async () => {

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli, tempConfigDir } from '../helpers/process.js';
-import { startEmulatorProcess, type EmulatorProcess } from '../helpers/process.js';
 import type { RecordedRequest } from '../../src/emulator/index.js';
+import { type EmulatorProcess, runCli, startEmulatorProcess, tempConfigDir } from '../helpers/process.js';
 
 /**
  * `stackone-connect emulator` as its own process, driven over its control API while the built CLI
@@ -19,11 +18,18 @@ async function createSession(emulator: EmulatorProcess, configDir: string): Prom
   return (JSON.parse(run.stdout) as { id: number }).id;
 }
 
-describe('the emulator as its own process, as a user\'s CI runs it', () => {
+describe("the emulator as its own process, as a user's CI runs it", () => {
   let emulator: EmulatorProcess;
   let config: ReturnType<typeof tempConfigDir>;
   beforeAll(async () => {
-    emulator = await startEmulatorProcess(['--api-key', 'v1.eu1.fault-suite-key-0123456789', '--rate-limit', '100/60s', '--retry-after', '1']);
+    emulator = await startEmulatorProcess([
+      '--api-key',
+      'v1.eu1.fault-suite-key-0123456789',
+      '--rate-limit',
+      '100/60s',
+      '--retry-after',
+      '1',
+    ]);
     config = tempConfigDir();
   });
   afterAll(async () => {
@@ -34,7 +40,10 @@ describe('the emulator as its own process, as a user\'s CI runs it', () => {
   test('faults queued over its control API are waited out by the built CLI, one stderr line each', async () => {
     const id = await createSession(emulator, config.dir);
     const path = `/connect_sessions/${id}`;
-    await emulator.control('POST', '/faults', [{ path, kind: 'status', status: 503 }, { path, kind: 'reset' }]);
+    await emulator.control('POST', '/faults', [
+      { path, kind: 'status', status: 503 },
+      { path, kind: 'reset' },
+    ]);
     await emulator.control('DELETE', '/requests');
     const run = await runCli(['session', 'poll', String(id), '--json', '--interval', '100ms'], {
       env: { STACKONE_BASE_URL: emulator.url, STACKONE_API_KEY: emulator.apiKey, STACKONE_CONFIG_DIR: config.dir },
@@ -68,5 +77,4 @@ describe('the emulator as its own process, as a user\'s CI runs it', () => {
     elsewhere.cleanup();
     expect(run.stderr.match(/Could not reach localhost:\d+: the host name could not be resolved/g)).toHaveLength(2);
   });
-
 });

@@ -73,12 +73,15 @@ describe('the packed package, installed with an empty cache', () => {
     const result = await run(bin, ['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: stackone-connect \[options\] \[command\]/);
-    for (const command of ['session', 'auth', 'emulator', 'demo', 'completion']) expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['session', 'auth', 'emulator', 'demo', 'completion'])
+      expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   test('creates a session against the emulator imported as stackone-connect/emulator', async () => {
     // What a user's own test does: the emulator from the package, the CLI from its bin.
-    writeFileSync(join(project, 'create.mjs'), `
+    writeFileSync(
+      join(project, 'create.mjs'),
+      `
       import { execFile } from 'node:child_process';
       import { startEmulator } from 'stackone-connect/emulator';
 
@@ -89,7 +92,8 @@ describe('the packed package, installed with an empty cache', () => {
         await emulator.close();
         console.log(JSON.stringify({ code: error ? error.code : 0, stdout, stderr, requests }));
       });
-    `);
+    `,
+    );
     const result = await run(process.execPath, ['create.mjs']);
     expect(result.code, result.stderr).toBe(0);
     const outcome = JSON.parse(result.stdout) as Run & { requests: string[] };
@@ -101,7 +105,9 @@ describe('the packed package, installed with an empty cache', () => {
   });
 
   test('stackone-connect/emulator comes with its types', async () => {
-    writeFileSync(join(project, 'typed.ts'), `
+    writeFileSync(
+      join(project, 'typed.ts'),
+      `
       import { startEmulator, type Emulator, type EmulatorOptions } from 'stackone-connect/emulator';
 
       const options: EmulatorOptions = { port: 0, latencyMs: [10, 20], autoComplete: { afterMs: 100, outcome: 'fail' } };
@@ -111,9 +117,21 @@ describe('the packed package, installed with an empty cache', () => {
       // @ts-expect-error: the outcomes are 'connect', 'fail' and 'cancel'
       await startEmulator({ autoComplete: { afterMs: 1, outcome: 'succeed' } });
       export { statuses };
-    `);
+    `,
+    );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', 'typed.ts']);
+    const result = await run(process.execPath, [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      'typed.ts',
+    ]);
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
   }, 60_000);

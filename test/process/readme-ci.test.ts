@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { BIN, cleanEnv, startEmulatorProcess, tempConfigDir, type EmulatorProcess } from '../helpers/process.js';
+import { afterAll, describe, test } from 'vitest';
+import { BIN, cleanEnv, type EmulatorProcess, startEmulatorProcess, tempConfigDir } from '../helpers/process.js';
 
 /**
  * The README's "In CI" recipe, as written there, run by bash with GitHub Actions' flags
@@ -66,9 +66,10 @@ async function emulator(...flags: string[]): Promise<EmulatorProcess> {
 }
 
 /** The session id in the auth link the recipe handed to send-to-customer, found through the control API. */
-const connectLatest = 'id=$("$CLI_NODE" -e \'fetch(process.argv[1]).then(r=>r.json()).then(s=>console.log(s.at(-1).id))\' "$STACKONE_BASE_URL/_emulator/sessions") && "$CLI_NODE" -e \'fetch(process.argv[1],{method:"POST"})\' "$STACKONE_BASE_URL/_emulator/sessions/$id/connect"';
+const connectLatest =
+  'id=$("$CLI_NODE" -e \'fetch(process.argv[1]).then(r=>r.json()).then(s=>console.log(s.at(-1).id))\' "$STACKONE_BASE_URL/_emulator/sessions") && "$CLI_NODE" -e \'fetch(process.argv[1],{method:"POST"})\' "$STACKONE_BASE_URL/_emulator/sessions/$id/connect"';
 
-describe.concurrent('the README\'s CI recipe under bash -eo pipefail', () => {
+describe.concurrent("the README's CI recipe under bash -eo pipefail", () => {
   test('the customer connects: "connected: <account id>", exit 0', async ({ expect }) => {
     const emu = await emulator();
     const run = await runRecipe(emu, connectLatest);
@@ -76,7 +77,7 @@ describe.concurrent('the README\'s CI recipe under bash -eo pipefail', () => {
     expect(run.code).toBe(0);
   });
 
-  test('the customer\'s attempt fails (exit 3 caught, not the end of the step)', async ({ expect }) => {
+  test("the customer's attempt fails (exit 3 caught, not the end of the step)", async ({ expect }) => {
     const emu = await emulator('--auto-complete', '300ms', '--auto-outcome', 'fail');
     const run = await runRecipe(emu, 'true');
     expect(run.stdout, run.stderr).toBe("the customer's attempt failed; the link still works\n");

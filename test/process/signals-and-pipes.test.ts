@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
+import { createSession, requestsTo } from '../helpers/e2e.js';
 import { useHarness } from '../helpers/harness.js';
 import { BIN, cleanEnv } from '../helpers/process.js';
-import { createSession, requestsTo } from '../helpers/e2e.js';
 
 // What only a process shows: signals reaching main.ts, and stdout or stdin being pipes.
 const h = useHarness({ process: true });
@@ -26,7 +26,10 @@ describe('signals', () => {
     expect(end.stderr).toContain(`Resume with: stackone-connect session poll ${id}`);
   });
 
-  test.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s while waiting ends the wait the same way, with 128 + its number, without a stack trace', async (signal, code) => {
+  test.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s while waiting ends the wait the same way, with 128 + its number, without a stack trace', async (signal, code) => {
     const { id } = await createSession(h);
     const poll = await waiting(id);
     poll.kill(signal);
@@ -49,7 +52,10 @@ describe('signals', () => {
 describe('pipes', () => {
   test('stdout closed by its reader (`| head`): exit 0, nothing on stderr', async () => {
     await createSession(h);
-    const child = spawn(process.execPath, [BIN, 'session', 'list', '--json'], { env: cleanEnv(h.env()), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'session', 'list', '--json'], {
+      env: cleanEnv(h.env()),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.destroy(); // the reader is gone before the CLI writes a byte
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -60,9 +66,14 @@ describe('pipes', () => {
 
   test('stderr closed by its reader (`2>&1 >/dev/null | head -c1`): no crash, the exit code of the command', async () => {
     // A warning goes to stderr, and the create succeeds: exit 0, not a crash on the closed pipe.
-    const child = spawn(process.execPath, [BIN, 'session', 'create', '--origin-owner-id', 'a', '--origin-owner-name', 'A', '--provider-version', '1', '--quiet'], {
-      env: cleanEnv(h.env()), stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'session', 'create', '--origin-owner-id', 'a', '--origin-owner-name', 'A', '--provider-version', '1', '--quiet'],
+      {
+        env: cleanEnv(h.env()),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stderr.destroy();
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -73,10 +84,13 @@ describe('pipes', () => {
   });
 
   test('stdin and stdout as pipes: --metadata @- reads the pipe, and the output has no colour or spinner', async () => {
-    const run = await h.cli(['session', 'create', '--origin-owner-id', 'acme', '--origin-owner-name', 'Acme', '--metadata', '@-', '--quiet'], {
-      input: '{"crm_id":"42"}',
-      env: { FORCE_COLOR: undefined },
-    });
+    const run = await h.cli(
+      ['session', 'create', '--origin-owner-id', 'acme', '--origin-owner-name', 'Acme', '--metadata', '@-', '--quiet'],
+      {
+        input: '{"crm_id":"42"}',
+        env: { FORCE_COLOR: undefined },
+      },
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hub\?token=\S+\n$/);
     expect(run.stdout + run.stderr).not.toContain('\u001b');

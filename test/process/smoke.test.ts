@@ -1,6 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { sessionIdFrom, TEST_KEY, useHarness } from '../helpers/harness.js';
-import { mkdirSync } from 'node:fs';
 import { startCli, tempConfigDir } from '../helpers/process.js';
 
 // Every command once through the built binary and main.ts: the bundle loads each lazy part, and
@@ -36,8 +36,10 @@ describe('smoke: every command of the built binary', () => {
     const { dir, cleanup } = tempConfigDir();
     try {
       mkdirSync(dir);
-      const campaign = await h.cli(['session', 'create', '--from-file', '-', '--output', 'results.csv', '--json'],
-        { cwd: dir, input: 'origin_owner_id,origin_owner_name\nacme,Acme\nglobex,Globex\n' });
+      const campaign = await h.cli(['session', 'create', '--from-file', '-', '--output', 'results.csv', '--json'], {
+        cwd: dir,
+        input: 'origin_owner_id,origin_owner_name\nacme,Acme\nglobex,Globex\n',
+      });
       expect(campaign.code, campaign.stderr).toBe(0);
       expect(JSON.parse(campaign.stdout)).toMatchObject({ rows: 2, created: 2 });
       for (const s of h.emulator.sessions().slice(-2)) h.emulator.connect(s.id);

@@ -32,9 +32,18 @@ afterEach(killAllPtys);
 /** What bash's completion function offers for a command line; the last word is being completed. */
 function bashComplete(...words: string[]): string[] {
   const quoted = words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
-  const out = execFileSync('bash', ['--norc', '--noprofile', '-c',
-    `source "$1"; COMP_WORDS=(stackone-connect ${quoted}); COMP_CWORD=${words.length}; _stackone_connect; printf '%s\\n' "\${COMPREPLY[@]}"`,
-    'bash', scripts.bash!], { encoding: 'utf8' });
+  const out = execFileSync(
+    'bash',
+    [
+      '--norc',
+      '--noprofile',
+      '-c',
+      `source "$1"; COMP_WORDS=(stackone-connect ${quoted}); COMP_CWORD=${words.length}; _stackone_connect; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      'bash',
+      scripts.bash!,
+    ],
+    { encoding: 'utf8' },
+  );
   return out.split('\n').filter(Boolean);
 }
 
@@ -100,8 +109,11 @@ describe('completion scripts', () => {
   test('fish: the script parses, and fish completes from it', ({ skip }) => {
     if (!installed('fish')) skip('fish not installed');
     expect(spawnSync('fish', ['--no-execute', scripts.fish!]).status).toBe(0);
-    const complete = (line: string) => execFileSync('fish', ['--no-config', '-c', `source $argv[1]; complete -C $argv[2]`, scripts.fish!, line], { encoding: 'utf8' })
-      .split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
+    const complete = (line: string) =>
+      execFileSync('fish', ['--no-config', '-c', `source $argv[1]; complete -C $argv[2]`, scripts.fish!, line], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]);
     expect(complete('stackone-connect session cr')).toEqual(['create']);
     expect(complete('stackone-connect session create --type ')).toEqual(['production', 'test']);
     expect(complete('stackone-connect session create --categories hris,a')).toEqual(['hris,accounting', 'hris,ats']);

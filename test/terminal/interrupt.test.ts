@@ -9,7 +9,11 @@ describe('Ctrl-C in interactive session create', () => {
   test.each([
     ['the first question', [] as string[], '? Customer id'],
     ['the provider list', ['--origin-owner-id', 'a', '--categories', 'hris'], '❯ none: let the customer choose'],
-    ['the summary', ['--origin-owner-id', 'a', '--provider', 'p', '--categories', 'hris', '--type', 'test', '--expires-in', '1h', '--label', 'x'], '? Create this connect session?'],
+    [
+      'the summary',
+      ['--origin-owner-id', 'a', '--provider', 'p', '--categories', 'hris', '--type', 'test', '--expires-in', '1h', '--label', 'x'],
+      '? Create this connect session?',
+    ],
   ])('at %s: exit 130, nothing created', async (_where, args, prompt) => {
     const t = spawnPty(['session', 'create', ...args], { env: harnessEnv(h) });
     if (args.length > 0) {
@@ -23,7 +27,10 @@ describe('Ctrl-C in interactive session create', () => {
     expect(h.createBodies()).toEqual([]);
   });
 
-  test.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s at a question: exit %i, nothing created', async (signal, code) => {
+  test.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s at a question: exit %i, nothing created', async (signal, code) => {
     const t = spawnPty(['session', 'create'], { env: harnessEnv(h) });
     await t.waitFor('? Customer id');
     t.kill(signal);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { useHarness } from '../helpers/harness.js';
-import { harnessEnv, killAllPtys, spawnPty, spawnShellPty, type PtyRun } from '../helpers/pty.js';
+import { harnessEnv, killAllPtys, type PtyRun, spawnPty, spawnShellPty } from '../helpers/pty.js';
 
 const h = useHarness({ process: true });
 afterEach(killAllPtys);
@@ -26,6 +26,7 @@ describe('no prompt when prompting is not allowed, even in a terminal', () => {
   });
 
   test('stdout is not a terminal (piped): exit 2, the error on the terminal', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion, for bash
     const t = spawnShellPty('cli session create | cat; exit "${PIPESTATUS[0]}"', { env: harnessEnv(h) });
     await expectRefusal(t);
   });

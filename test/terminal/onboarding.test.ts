@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { TEST_KEY, useHarness } from '../helpers/harness.js';
-import { harnessEnv, keepScreen, killAllPtys, spawnPty, type PtyRun } from '../helpers/pty.js';
+import { harnessEnv, keepScreen, killAllPtys, type PtyRun, spawnPty } from '../helpers/pty.js';
 
 const h = useHarness({ process: true });
 afterEach(killAllPtys);
@@ -52,28 +52,34 @@ describe('interactive session create (support staff onboarding a customer)', () 
     await t.waitFor(`stackone-connect session poll ${id}`);
     await t.waitFor('Waiting for the customer to open the link');
     h.emulator.fail(id, { code: 'access_denied', description: 'The user denied access' });
-    await t.waitFor('The connection to bamboohr failed: access_denied (The user denied access). The customer can try again; still waiting.');
+    await t.waitFor(
+      'The connection to bamboohr failed: access_denied (The user denied access). The customer can try again; still waiting.',
+    );
     h.emulator.cancel(id);
     await t.waitFor('The customer cancelled the connection to bamboohr. The customer can try again; still waiting.');
     h.emulator.connect(id, { provider: 'bamboohr' });
     const account = (await t.waitFor(/Account\s+\S+/)).split(/\s+/)[1]!;
 
     expect(await t.exitCode()).toBe(0);
-    expect(h.createBodies()).toEqual([{
-      origin_owner_id: 'acme-42',
-      origin_owner_name: 'Acme Ltd',
-      categories: ['hris'],
-      provider: 'bamboohr',
-      type: 'test',
-      expires_in: 3600,
-      label: 'Payroll',
-    }]);
+    expect(h.createBodies()).toEqual([
+      {
+        origin_owner_id: 'acme-42',
+        origin_owner_name: 'Acme Ltd',
+        categories: ['hris'],
+        provider: 'bamboohr',
+        type: 'test',
+        expires_in: 3600,
+        label: 'Payroll',
+      },
+    ]);
     expect(await accountIds()).toContain(account);
     expect(h.emulator.requests.filter((r) => r.path === '/connectors/meta')).toHaveLength(1);
 
     const screen = await t.screen();
     keepScreen('onboarding', screen);
-    expect(screen).toContain(`  Categories    HRIS\n  Provider      bamboohr\n  Type          test\n  Expires       after 1h 00m (3600 s)\n  Label         Payroll`);
+    expect(screen).toContain(
+      `  Categories    HRIS\n  Provider      bamboohr\n  Type          test\n  Expires       after 1h 00m (3600 s)\n  Label         Payroll`,
+    );
     expect(screen).toContain(link);
     // The spinner leaves nothing behind: the screen ends with the outcome block, whole.
     const tail = screen.trimEnd().split('\n').slice(-5);
@@ -85,7 +91,21 @@ describe('interactive session create (support staff onboarding a customer)', () 
 
   test('flags given on the command line are not asked again; the rest is', async () => {
     const t = spawnPty(
-      ['session', 'create', '--origin-owner-id', 'acme-7', '--categories', 'ats', '--type', 'PRODUCTION', '--expires-in', '7d', '--label', 'ATS', '--no-wait'],
+      [
+        'session',
+        'create',
+        '--origin-owner-id',
+        'acme-7',
+        '--categories',
+        'ats',
+        '--type',
+        'PRODUCTION',
+        '--expires-in',
+        '7d',
+        '--label',
+        'ATS',
+        '--no-wait',
+      ],
       { env: harnessEnv(h) },
     );
     await t.answer('? Customer name (origin owner name):', 'Acme Seven');
@@ -105,19 +125,23 @@ describe('interactive session create (support staff onboarding a customer)', () 
     }
     expect(text).not.toContain('BambooHR'); // an HRIS provider was never offered for ats
     expect(text).not.toContain('Waiting for the customer'); // --no-wait
-    expect(h.createBodies()).toEqual([{
-      origin_owner_id: 'acme-7',
-      origin_owner_name: 'Acme Seven',
-      categories: ['ats'],
-      provider: 'greenhouse',
-      type: 'production',
-      expires_in: 604800,
-      label: 'ATS',
-    }]);
+    expect(h.createBodies()).toEqual([
+      {
+        origin_owner_id: 'acme-7',
+        origin_owner_name: 'Acme Seven',
+        categories: ['ats'],
+        provider: 'greenhouse',
+        type: 'production',
+        expires_in: 604800,
+        label: 'ATS',
+      },
+    ]);
   });
 
   test('a custom expiry is checked with the --expires-in rules as typed, then sent in seconds', async () => {
-    const t = spawnPty(['session', 'create', '--origin-owner-id', 'a', '--origin-owner-name', '', '--provider', 'hibob', '--no-wait'], { env: harnessEnv(h) });
+    const t = spawnPty(['session', 'create', '--origin-owner-id', 'a', '--origin-owner-name', '', '--provider', 'hibob', '--no-wait'], {
+      env: harnessEnv(h),
+    });
     await t.answer('? Customer name', 'A');
     await t.answer('? Categories');
     await t.answer('? Type:');
@@ -131,11 +155,34 @@ describe('interactive session create (support staff onboarding a customer)', () 
     await t.answer('? Label');
     await t.answer('  Expires       after 2h 00m (7200 s)');
     expect(await t.exitCode()).toBe(0);
-    expect(h.createBodies()).toEqual([{ origin_owner_id: 'a', origin_owner_name: 'A', provider: 'hibob', type: 'production', expires_in: 7200 }]);
+    expect(h.createBodies()).toEqual([
+      { origin_owner_id: 'a', origin_owner_name: 'A', provider: 'hibob', type: 'production', expires_in: 7200 },
+    ]);
   });
 
   test('with --quiet the questions are still asked and the link still shown, then the account id alone', async () => {
-    const t = spawnPty(['session', 'create', '--quiet', '--interval', '200ms', '--origin-owner-id', 'q', '--provider', 'hibob', '--categories', 'hris', '--type', 'test', '--expires-in', '1h', '--label', 'x'], { env: harnessEnv(h) });
+    const t = spawnPty(
+      [
+        'session',
+        'create',
+        '--quiet',
+        '--interval',
+        '200ms',
+        '--origin-owner-id',
+        'q',
+        '--provider',
+        'hibob',
+        '--categories',
+        'hris',
+        '--type',
+        'test',
+        '--expires-in',
+        '1h',
+        '--label',
+        'x',
+      ],
+      { env: harnessEnv(h) },
+    );
     await t.answer('? Customer name', 'Q');
     await t.answer('? Create this connect session?');
     await t.waitFor(/Auth link: http:\/\/127\.0\.0\.1:\d+\/\S+/);
@@ -155,7 +202,25 @@ describe('interactive session create (support staff onboarding a customer)', () 
   });
 
   test('declining the summary creates nothing and is not an interruption (exit 2)', async () => {
-    const t = spawnPty(['session', 'create', '--origin-owner-id', 'a', '--provider', 'x', '--type', 'test', '--expires-in', '1h', '--label', 'l', '--categories', 'crm'], { env: harnessEnv(h) });
+    const t = spawnPty(
+      [
+        'session',
+        'create',
+        '--origin-owner-id',
+        'a',
+        '--provider',
+        'x',
+        '--type',
+        'test',
+        '--expires-in',
+        '1h',
+        '--label',
+        'l',
+        '--categories',
+        'crm',
+      ],
+      { env: harnessEnv(h) },
+    );
     await t.answer('? Customer name', 'A');
     await t.answer('? Create this connect session? (Y/n)', 'n');
     await t.waitFor('Not created: the summary was declined. Nothing was sent.');

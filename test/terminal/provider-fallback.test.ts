@@ -8,7 +8,24 @@ afterEach(killAllPtys);
 describe('the provider question when GET /connectors/meta fails', () => {
   test('says why in one line and takes the provider key as free text', async () => {
     h.emulator.injectFaults([{ path: '/connectors/meta', kind: 'status', status: 500, times: 5 }]);
-    const t = spawnPty(['session', 'create', '--origin-owner-id', 'acme', '--categories', 'hris', '--type', 'test', '--expires-in', '1h', '--label', 'x', '--no-wait'], { env: harnessEnv(h) });
+    const t = spawnPty(
+      [
+        'session',
+        'create',
+        '--origin-owner-id',
+        'acme',
+        '--categories',
+        'hris',
+        '--type',
+        'test',
+        '--expires-in',
+        '1h',
+        '--label',
+        'x',
+        '--no-wait',
+      ],
+      { env: harnessEnv(h) },
+    );
     await t.answer('? Customer name', 'Acme');
     const why = await t.waitFor(/! Could not load the provider list \([^\n]*\); type the provider key instead\.\n/);
     expect(why).toContain('500 Internal Server Error');
@@ -18,18 +35,47 @@ describe('the provider question when GET /connectors/meta fails', () => {
     await t.waitFor('Send this link to the customer:');
     expect(await t.exitCode()).toBe(0);
     expect(t.text()).not.toContain('type to filter');
-    expect(h.createBodies()).toEqual([{ origin_owner_id: 'acme', origin_owner_name: 'Acme', categories: ['hris'], provider: 'deel', type: 'test', expires_in: 3600, label: 'x' }]);
+    expect(h.createBodies()).toEqual([
+      {
+        origin_owner_id: 'acme',
+        origin_owner_name: 'Acme',
+        categories: ['hris'],
+        provider: 'deel',
+        type: 'test',
+        expires_in: 3600,
+        label: 'x',
+      },
+    ]);
   });
 
   test('an empty answer leaves the choice to the customer (no provider sent)', async () => {
     h.emulator.injectFaults([{ path: '/connectors/meta', kind: 'html', status: 502 }]);
-    const t = spawnPty(['session', 'create', '--origin-owner-id', 'acme', '--categories', 'hris', '--type', 'test', '--expires-in', '1h', '--label', 'x', '--no-wait'], { env: harnessEnv(h) });
+    const t = spawnPty(
+      [
+        'session',
+        'create',
+        '--origin-owner-id',
+        'acme',
+        '--categories',
+        'hris',
+        '--type',
+        'test',
+        '--expires-in',
+        '1h',
+        '--label',
+        'x',
+        '--no-wait',
+      ],
+      { env: harnessEnv(h) },
+    );
     await t.answer('? Customer name', 'Acme');
     await t.waitFor('Could not load the provider list');
     await t.answer('? Provider key');
     await t.answer('  Provider      none: the customer chooses');
     expect(await t.exitCode()).toBe(0);
-    expect(h.createBodies()).toEqual([{ origin_owner_id: 'acme', origin_owner_name: 'Acme', categories: ['hris'], type: 'test', expires_in: 3600, label: 'x' }]);
+    expect(h.createBodies()).toEqual([
+      { origin_owner_id: 'acme', origin_owner_name: 'Acme', categories: ['hris'], type: 'test', expires_in: 3600, label: 'x' },
+    ]);
   });
 
   test('Ctrl-C while the list is still loading: exit 130, nothing created', async () => {

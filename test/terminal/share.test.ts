@@ -11,7 +11,10 @@ const NO_DISPLAY = { DISPLAY: undefined, WAYLAND_DISPLAY: undefined, SSH_CONNECT
 
 /** The QR code drawn on the terminal, read back into dark/light modules (quiet zone included). */
 function qrDrawn(raw: string): boolean[][] {
-  const lines = raw.split(/\r?\n/).filter((l) => l.startsWith('\u001b[30;107m')).map((l) => l.replace(/\u001b\[[\d;]*m/g, ''));
+  const lines = raw
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith('\u001b[30;107m'))
+    .map((l) => l.replace(/\u001b\[[\d;]*m/g, ''));
   const rows: boolean[][] = [];
   for (const line of lines) {
     const chars = [...line];
@@ -44,7 +47,9 @@ describe('--qr, --open and --copy in a terminal', () => {
   });
 
   test('--open over SSH says why it does not open a browser', async () => {
-    const t = spawnPty([...CREATE, '--open'], { env: harnessEnv(h, { ...NO_DISPLAY, DISPLAY: ':0', SSH_CONNECTION: '10.0.0.1 5000 10.0.0.2 22' }) });
+    const t = spawnPty([...CREATE, '--open'], {
+      env: harnessEnv(h, { ...NO_DISPLAY, DISPLAY: ':0', SSH_CONNECTION: '10.0.0.1 5000 10.0.0.2 22' }),
+    });
     await t.waitFor('Send this link to the customer:');
     await t.waitFor('! Not opening a browser: this is an SSH session.');
     expect(await t.exitCode()).toBe(0);

@@ -32,22 +32,29 @@ describe('readInput', () => {
 
 describe('buildRows', () => {
   test('the key: the key column, else origin_owner_id and provider', () => {
-    const { rows } = buildRows([
-      { line: 2, values: { origin_owner_id: 'a', origin_owner_name: 'A' } },
-      { line: 3, values: { origin_owner_id: 'a', origin_owner_name: 'A', provider: 'HiBob' } },
-      { line: 4, values: { key: 42, origin_owner_id: 'a', origin_owner_name: 'A', provider: 'hibob' } },
-    ], {});
+    const { rows } = buildRows(
+      [
+        { line: 2, values: { origin_owner_id: 'a', origin_owner_name: 'A' } },
+        { line: 3, values: { origin_owner_id: 'a', origin_owner_name: 'A', provider: 'HiBob' } },
+        { line: 4, values: { key: 42, origin_owner_id: 'a', origin_owner_name: 'A', provider: 'hibob' } },
+      ],
+      {},
+    );
     expect(rows.map((r) => r.key)).toEqual(['a', 'a/hibob', '42']);
   });
 
   test('the fingerprint does not depend on the order of keys', () => {
-    expect(fingerprint({ origin_owner_id: 'a', metadata: { x: 1, y: [1, { b: 2, a: 1 }] } }))
-      .toBe(fingerprint({ metadata: { y: [1, { a: 1, b: 2 }], x: 1 }, origin_owner_id: 'a' }));
+    expect(fingerprint({ origin_owner_id: 'a', metadata: { x: 1, y: [1, { b: 2, a: 1 }] } })).toBe(
+      fingerprint({ metadata: { y: [1, { a: 1, b: 2 }], x: 1 }, origin_owner_id: 'a' }),
+    );
     expect(fingerprint({ origin_owner_id: 'a' })).not.toBe(fingerprint({ origin_owner_id: 'b' }));
   });
 
   test('warnings are gathered with the lines they concern', () => {
-    const { warnings } = buildRows([2, 3].map((line) => ({ line, values: { origin_owner_id: `o${line}`, origin_owner_name: 'N', provider_version: '1' } })), {});
+    const { warnings } = buildRows(
+      [2, 3].map((line) => ({ line, values: { origin_owner_id: `o${line}`, origin_owner_name: 'N', provider_version: '1' } })),
+      {},
+    );
     expect([...warnings.values()]).toEqual([[2, 3]]);
   });
 });

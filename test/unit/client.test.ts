@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { StackOneClient } from '../../src/api/client.js';
-import { BadResponseError, HttpError, NetworkError, classifyNetworkError, parseRetryAfter } from '../../src/api/errors.js';
+import { BadResponseError, classifyNetworkError, HttpError, NetworkError, parseRetryAfter } from '../../src/api/errors.js';
 import { Interrupted } from '../../src/lib/sleep.js';
 
 const KEY = 'v1.eu1.abcdefghijklmnopqrstuvwxyz';
@@ -35,8 +35,10 @@ function client(answers: Answer[], options: { signal?: AbortSignal } = {}) {
   return { c, requests, sleeps, retries };
 }
 
-const refused = () => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
-const reset = () => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+const refused = () =>
+  Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+const reset = () =>
+  Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
 
 describe('StackOneClient', () => {
   test('sends Basic auth of key + ":", a User-Agent, JSON, to the base URL', async () => {
@@ -52,25 +54,35 @@ describe('StackOneClient', () => {
   });
 
   test('keeps the status and the server message, as plain data (no exit codes here)', async () => {
-    const unauthorized = await client([json(401, { statusCode: 401, message: 'Unauthorized', timestamp: 't' })]).c.getSession('1').catch((e) => e);
+    const unauthorized = await client([json(401, { statusCode: 401, message: 'Unauthorized', timestamp: 't' })])
+      .c.getSession('1')
+      .catch((e) => e);
     expect(unauthorized).toBeInstanceOf(HttpError);
     expect(unauthorized).toMatchObject({ status: 401, delivered: true });
     expect(unauthorized).not.toHaveProperty('exitCode');
     expect(unauthorized.message).toBe('The API key was rejected (401 Unauthorized).');
-    const bad = await client([json(400, { statusCode: 400, message: 'categories.0 must be one of ...' })]).c.getSession('1').catch((e) => e);
+    const bad = await client([json(400, { statusCode: 400, message: 'categories.0 must be one of ...' })])
+      .c.getSession('1')
+      .catch((e) => e);
     expect(bad.message).toBe('Reading the session failed: 400 Bad Request: categories.0 must be one of ...');
-    const forbidden = await client([new Response('<html>denied</html>', { status: 403 })]).c.getSession('1').catch((e) => e);
+    const forbidden = await client([new Response('<html>denied</html>', { status: 403 })])
+      .c.getSession('1')
+      .catch((e) => e);
     expect(forbidden.status).toBe(403);
   });
 
   test('a 2xx body that is not JSON is a BadResponseError', async () => {
-    const error = await client([new Response('<html>proxy</html>', { status: 200, headers: { 'content-type': 'text/html' } })]).c.getSession('1').catch((e) => e);
+    const error = await client([new Response('<html>proxy</html>', { status: 200, headers: { 'content-type': 'text/html' } })])
+      .c.getSession('1')
+      .catch((e) => e);
     expect(error).toBeInstanceOf(BadResponseError);
     expect(error.message).toMatch(/not JSON \(text\/html, 18 bytes\)/);
   });
 
   test('a create answer without token or link is an error that says what is missing', async () => {
-    const error = await client([json(201, { id: 5 })]).c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' }).catch((e) => e);
+    const error = await client([json(201, { id: 5 })])
+      .c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(BadResponseError);
     expect(error.message).toMatch(/lacks token, auth_link_url/);
   });
@@ -85,7 +97,11 @@ describe('StackOneClient', () => {
     await expect(c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' })).resolves.toMatchObject({ id: 12 });
     expect(requests).toHaveLength(4);
     expect(sleeps).toEqual([3000, 60_000, 1000]);
-    expect(retries).toEqual(['rate limited (429)', 'rate limited (429)', 'not sent (Could not reach api.example.test: connection refused)']);
+    expect(retries).toEqual([
+      'rate limited (429)',
+      'rate limited (429)',
+      'not sent (Could not reach api.example.test: connection refused)',
+    ]);
   });
 
   test('a refused connection is retried three times, quickly, then reported', async () => {
@@ -113,11 +129,17 @@ describe('StackOneClient', () => {
   });
 
   test('network failures become NetworkError with their code, and say whether the request may have been sent', async () => {
-    const error = await client([reset()]).c.getSession('1').catch((e) => e);
+    const error = await client([reset()])
+      .c.getSession('1')
+      .catch((e) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect(error).toMatchObject({ code: 'ECONNRESET', delivered: true });
     expect(error.message).toBe('Could not reach api.example.test: the connection was reset');
-    expect(await client([refused()]).c.getSession('1').catch((e) => e)).toMatchObject({ code: 'ECONNREFUSED', delivered: false });
+    expect(
+      await client([refused()])
+        .c.getSession('1')
+        .catch((e) => e),
+    ).toMatchObject({ code: 'ECONNREFUSED', delivered: false });
   });
 
   test.each([
@@ -135,17 +157,29 @@ describe('StackOneClient', () => {
     expect(requests).toHaveLength(4);
   });
 
-  test.each([301, 302, 303, 307, 308])('a %i is an unexpected answer: never followed, so nothing (a token, a body) goes elsewhere', async (status) => {
-    const { c, requests } = client([new Response(null, { status, headers: { location: 'https://elsewhere.test/connect_sessions?token=secret' } }), json(201, created)]);
-    const error = await c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' }).catch((e) => e);
-    expect(error).toBeInstanceOf(BadResponseError);
-    expect(error.message).toMatch(new RegExp(`^The API answered ${status} .*to https://elsewhere\\.test/connect_sessions\\?token=…; StackOne does not redirect, so it was not followed\\.$`));
-    expect(requests).toHaveLength(1);
-    expect(requests[0]!.init.redirect).toBe('manual');
-  });
+  test.each([301, 302, 303, 307, 308])(
+    'a %i is an unexpected answer: never followed, so nothing (a token, a body) goes elsewhere',
+    async (status) => {
+      const { c, requests } = client([
+        new Response(null, { status, headers: { location: 'https://elsewhere.test/connect_sessions?token=secret' } }),
+        json(201, created),
+      ]);
+      const error = await c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' }).catch((e) => e);
+      expect(error).toBeInstanceOf(BadResponseError);
+      expect(error.message).toMatch(
+        new RegExp(
+          `^The API answered ${status} .*to https://elsewhere\\.test/connect_sessions\\?token=…; StackOne does not redirect, so it was not followed\\.$`,
+        ),
+      );
+      expect(requests).toHaveLength(1);
+      expect(requests[0]!.init.redirect).toBe('manual');
+    },
+  );
 
   test('an answer larger than 4 MiB is not read whole (Content-Length, or counted as it streams)', async () => {
-    const declared = await client([new Response('{}', { status: 200, headers: { 'content-length': String(5 * 1024 * 1024) } })]).c.getSession('1').catch((e) => e);
+    const declared = await client([new Response('{}', { status: 200, headers: { 'content-length': String(5 * 1024 * 1024) } })])
+      .c.getSession('1')
+      .catch((e) => e);
     expect(declared).toBeInstanceOf(BadResponseError);
     expect(declared.message).toMatch(/larger than 4 MiB/);
     let pulled = 0;
@@ -155,31 +189,42 @@ describe('StackOneClient', () => {
         controller.enqueue(new Uint8Array(64 * 1024).fill(32));
       },
     });
-    const streamed = await client([() => new Response(endless, { status: 200 })]).c.getSession('1').catch((e) => e);
+    const streamed = await client([() => new Response(endless, { status: 200 })])
+      .c.getSession('1')
+      .catch((e) => e);
     expect(streamed.message).toMatch(/larger than 4 MiB/);
     expect(pulled).toBeLessThan(80); // stopped soon after 4 MiB, not read forever
   });
 
   test('JSON nested deeper than any StackOne answer is refused before anything prints it', async () => {
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
-    const error = await client([new Response(deep, { status: 201 })]).c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' }).catch((e) => e);
+    const error = await client([new Response(deep, { status: 201 })])
+      .c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(BadResponseError);
     expect(error.message).toMatch(/nested too deeply/);
   });
 
   test('a session id that is not a safe whole number is not an id; an answer about another session is refused', async () => {
+    // biome-ignore lint/correctness/noPrecisionLoss: an id beyond Number.MAX_SAFE_INTEGER is the case under test
     for (const id of ['58210', 9007199254740993, 1.5, -3]) {
-      const error = await client([json(201, { ...created, id })]).c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' }).catch((e) => e);
+      const error = await client([json(201, { ...created, id })])
+        .c.createSession({ origin_owner_id: 'a', origin_owner_name: 'A' })
+        .catch((e) => e);
       expect(error.message).toMatch(/lacks a numeric id/);
     }
-    const other = await client([json(200, { id: 77, latest_connection_attempt: null })]).c.getSession('12').catch((e) => e);
+    const other = await client([json(200, { id: 77, latest_connection_attempt: null })])
+      .c.getSession('12')
+      .catch((e) => e);
     expect(other).toBeInstanceOf(BadResponseError);
     expect(other.message).toBe('The API answered about session 77 when asked for session 12.');
   });
 
   test('a request that outlives the timeout is ETIMEDOUT', async () => {
     const hang = (async (_url: string, init: RequestInit) =>
-      new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
+      new Promise((_resolve, reject) =>
+        init.signal!.addEventListener('abort', () => reject(init.signal!.reason)),
+      )) as unknown as typeof fetch;
     const c = new StackOneClient({ baseUrl: 'https://h.test', apiKey: KEY, userAgent: 'x', timeoutMs: 50 }, hang);
     const error = await c.getSession('1').catch((e) => e);
     expect(error).toBeInstanceOf(NetworkError);
@@ -189,8 +234,13 @@ describe('StackOneClient', () => {
   test('Ctrl-C (the signal) aborts the request as Interrupted, with the signal', async () => {
     const controller = new AbortController();
     const hang = (async (_url: string, init: RequestInit) =>
-      new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
-    const c = new StackOneClient({ baseUrl: 'https://h.test', apiKey: KEY, userAgent: 'x', timeoutMs: 5000, signal: controller.signal }, hang);
+      new Promise((_resolve, reject) =>
+        init.signal!.addEventListener('abort', () => reject(init.signal!.reason)),
+      )) as unknown as typeof fetch;
+    const c = new StackOneClient(
+      { baseUrl: 'https://h.test', apiKey: KEY, userAgent: 'x', timeoutMs: 5000, signal: controller.signal },
+      hang,
+    );
     const pending = c.getSession('1');
     controller.abort('SIGTERM');
     await expect(pending).rejects.toBeInstanceOf(Interrupted);
@@ -215,7 +265,9 @@ describe('error helpers', () => {
 
   test('classifyNetworkError digs the system error out of undici causes', () => {
     expect(classifyNetworkError(refused())).toEqual({ code: 'ECONNREFUSED', detail: 'connection refused', delivered: false });
-    const dns = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' }) });
+    const dns = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' }),
+    });
     expect(classifyNetworkError(dns)).toMatchObject({ detail: 'the host name could not be resolved', delivered: false });
     expect(classifyNetworkError(new Error('weird \u001b[31mred'))).toMatchObject({ detail: 'weird red', delivered: true });
   });

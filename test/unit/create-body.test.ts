@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { type CreateFlags, type FileReader, parseCategories, parseCreateFlags, requireOwner } from '../../src/core/create-body.js';
 import { UsageError } from '../../src/core/errors.js';
-import { parseCategories, parseCreateFlags, requireOwner, type CreateFlags, type FileReader } from '../../src/core/create-body.js';
 
 const files = (content: Record<string, string> = {}, stdin = ''): FileReader => ({
   readFile: async (path) => {
@@ -19,7 +19,10 @@ async function buildCreateBody(flags: CreateFlags, reader: FileReader) {
 }
 
 async function usageError(promise: Promise<unknown>): Promise<UsageError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UsageError);
   return error as UsageError;
 }
@@ -32,21 +35,24 @@ describe('buildCreateBody', () => {
   });
 
   test('every flag maps to its body field', async () => {
-    const { body, warnings } = await buildCreateBody({
-      ...required,
-      categories: ['hris,ATS', 'hrisLegacy', 'stackOne'],
-      provider: 'BambooHR',
-      providerVersion: '2.0',
-      originUsername: 'jane@acme.test',
-      accountId: 'acc_1',
-      expiresIn: '7d',
-      metadata: '{"crm_id":"42"}',
-      multiple: true,
-      label: 'Production HR',
-      type: 'TEST',
-      integrationId: 'int_1',
-      connectorProfileId: 'cp_1',
-    }, files());
+    const { body, warnings } = await buildCreateBody(
+      {
+        ...required,
+        categories: ['hris,ATS', 'hrisLegacy', 'stackOne'],
+        provider: 'BambooHR',
+        providerVersion: '2.0',
+        originUsername: 'jane@acme.test',
+        accountId: 'acc_1',
+        expiresIn: '7d',
+        metadata: '{"crm_id":"42"}',
+        multiple: true,
+        label: 'Production HR',
+        type: 'TEST',
+        integrationId: 'int_1',
+        connectorProfileId: 'cp_1',
+      },
+      files(),
+    );
     expect(body).toStrictEqual({
       origin_owner_id: 'acme',
       origin_owner_name: 'Acme',
@@ -74,12 +80,20 @@ describe('buildCreateBody', () => {
     expect(error.message).toBe('Missing required flags: --origin-owner-id, --origin-owner-name.');
     expect(error.exitCode).toBe(2);
     // A blank owner is a missing one: named with the others (or asked for, in a terminal).
-    expect((await usageError(buildCreateBody({ originOwnerId: 'a', originOwnerName: '  ' }, files()))).message).toBe('Missing required flag: --origin-owner-name.');
+    expect((await usageError(buildCreateBody({ originOwnerId: 'a', originOwnerName: '  ' }, files()))).message).toBe(
+      'Missing required flag: --origin-owner-name.',
+    );
   });
 
   test('reads a --metadata file once', async () => {
     let reads = 0;
-    const counting: FileReader = { readFile: async () => (reads++, '{"a":1}'), readStdin: async () => '' };
+    const counting: FileReader = {
+      readFile: async () => {
+        reads++;
+        return '{"a":1}';
+      },
+      readStdin: async () => '',
+    };
     await buildCreateBody({ ...required, metadata: '@meta.json' }, counting);
     expect(reads).toBe(1);
   });
@@ -123,7 +137,9 @@ describe('buildCreateBody', () => {
 
   test('a bad category names the accepted values in its suggestion', async () => {
     const error = await usageError(buildCreateBody({ ...required, categories: ['nope'] }, files()));
-    expect(error.suggestion).toBe('Use one or more of: ats, hris, hris-legacy, crm, iam, marketing, lms, stackone, documents, ticketing, screening, messaging, accounting, scheduling.');
+    expect(error.suggestion).toBe(
+      'Use one or more of: ats, hris, hris-legacy, crm, iam, marketing, lms, stackone, documents, ticketing, screening, messaging, accounting, scheduling.',
+    );
   });
 });
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
 import {
   optionsFromFlags,
   parseAutoComplete,
@@ -11,6 +10,7 @@ import {
   parseRateLimit,
   parseRetryAfter,
 } from '../../src/commands/emulator-flags.js';
+import { UsageError } from '../../src/core/errors.js';
 import { isLoopbackHost } from '../../src/lib/net.js';
 
 /** The flag a UsageError names first, as the message starts with it. */
@@ -68,14 +68,28 @@ describe('emulator flag values', () => {
   it('parses --public-url: an http(s) origin, nothing after it', () => {
     expect(parsePublicUrl('http://emulator:4010')).toBe('http://emulator:4010');
     expect(parsePublicUrl('https://hub.example.test/')).toBe('https://hub.example.test');
-    expect(optionsFromFlags({ host: '0.0.0.0', publicUrl: 'http://emulator:4010' })).toMatchObject({ host: '0.0.0.0', publicUrl: 'http://emulator:4010' });
-    for (const bad of ['emulator:4010x', 'ftp://x', 'http://x/hub', 'http://x?a=1', 'http://u:p@x', '']) expect(flagOf(() => parsePublicUrl(bad))).toBe('--public-url');
+    expect(optionsFromFlags({ host: '0.0.0.0', publicUrl: 'http://emulator:4010' })).toMatchObject({
+      host: '0.0.0.0',
+      publicUrl: 'http://emulator:4010',
+    });
+    for (const bad of ['emulator:4010x', 'ftp://x', 'http://x/hub', 'http://x?a=1', 'http://u:p@x', ''])
+      expect(flagOf(() => parsePublicUrl(bad))).toBe('--public-url');
   });
 
   it('builds emulator options and refuses contradictory flags', () => {
     expect(optionsFromFlags({})).toEqual({ port: 4010, host: '127.0.0.1' });
     expect(
-      optionsFromFlags({ port: '0', apiKey: 'k', latency: '5', errorRate: '0.5', rateLimit: '3/1s', retryAfter: '2', autoComplete: '1s', autoOutcome: 'cancel', legacy: true }),
+      optionsFromFlags({
+        port: '0',
+        apiKey: 'k',
+        latency: '5',
+        errorRate: '0.5',
+        rateLimit: '3/1s',
+        retryAfter: '2',
+        autoComplete: '1s',
+        autoOutcome: 'cancel',
+        legacy: true,
+      }),
     ).toEqual({
       port: 0,
       host: '127.0.0.1',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { pump, RateLimiter, type PumpSource } from '../../src/core/pacing.js';
+import { type PumpSource, pump, RateLimiter } from '../../src/core/pacing.js';
 import { FakeClock } from '../helpers/clock.js';
 
 describe('RateLimiter', () => {
@@ -69,11 +69,19 @@ describe('pump', () => {
     const clock = new FakeClock(0);
     const started: [number, number][] = [];
     const end = await pump({
-      source: jobs(4), concurrency: 3, limiter: new RateLimiter(60), clock,
+      source: jobs(4),
+      concurrency: 3,
+      limiter: new RateLimiter(60),
+      clock,
       run: async (job) => void started.push([job, clock.now()]),
     });
     expect(end).toBe('done');
-    expect(started).toEqual([[0, 0], [1, 1000], [2, 2000], [3, 3000]]);
+    expect(started).toEqual([
+      [0, 0],
+      [1, 1000],
+      [2, 2000],
+      [3, 3000],
+    ]);
   });
 
   test('never more than `concurrency` jobs at once', async () => {
@@ -81,7 +89,10 @@ describe('pump', () => {
     let running = 0;
     let most = 0;
     const end = await pump({
-      source: jobs(20), concurrency: 4, limiter: new RateLimiter(1_000_000), clock,
+      source: jobs(20),
+      concurrency: 4,
+      limiter: new RateLimiter(1_000_000),
+      clock,
       run: async () => {
         most = Math.max(most, ++running);
         await new Promise((resolve) => setImmediate(resolve));
@@ -95,12 +106,25 @@ describe('pump', () => {
   test('a deadline or an abort stops new jobs; jobs in flight are waited for', async () => {
     const clock = new FakeClock(0);
     const started: number[] = [];
-    expect(await pump({ source: jobs(10), concurrency: 1, limiter: new RateLimiter(60), clock, deadline: 2500, run: async () => void started.push(clock.now()) })).toBe('deadline');
+    expect(
+      await pump({
+        source: jobs(10),
+        concurrency: 1,
+        limiter: new RateLimiter(60),
+        clock,
+        deadline: 2500,
+        run: async () => void started.push(clock.now()),
+      }),
+    ).toBe('deadline');
     expect(started).toEqual([0, 1000, 2000]);
     const controller = new AbortController();
     let [begun, finished] = [0, 0];
     const end = await pump({
-      source: jobs(10), concurrency: 2, limiter: new RateLimiter(1_000_000), clock, signal: controller.signal,
+      source: jobs(10),
+      concurrency: 2,
+      limiter: new RateLimiter(1_000_000),
+      clock,
+      signal: controller.signal,
       run: async () => {
         if (++begun === 2) controller.abort();
         await new Promise((resolve) => setImmediate(resolve));

@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { PollInterrupted } from '../../src/core/poll.js';
-import { TokenRefusedError } from '../../src/core/session-source.js';
 import { BadResponseError, HttpError, NetworkError } from '../../src/api/errors.js';
 import type { ConnectSession } from '../../src/api/types.js';
-import { backoffDelay, pollSession, UnreachableError, type PollEvent, type PollOptions } from '../../src/core/poll.js';
+import { backoffDelay, type PollEvent, PollInterrupted, type PollOptions, pollSession, UnreachableError } from '../../src/core/poll.js';
+import { TokenRefusedError } from '../../src/core/session-source.js';
 
 type Step = ConnectSession | Error;
 
@@ -70,7 +69,9 @@ describe('pollSession', () => {
   });
 
   test('a refused token long before the expiry, or with no expiry known, is an error', async () => {
-    await expect(scripted([pending, new TokenRefusedError('7')], { expiresAt: 1_000_000 + 600_000 }).run).rejects.toBeInstanceOf(TokenRefusedError);
+    await expect(scripted([pending, new TokenRefusedError('7')], { expiresAt: 1_000_000 + 600_000 }).run).rejects.toBeInstanceOf(
+      TokenRefusedError,
+    );
     await expect(scripted([new TokenRefusedError('7')]).run).rejects.toBeInstanceOf(TokenRefusedError);
   });
 
@@ -195,7 +196,9 @@ describe('pollSession', () => {
     const s = scripted([dns]);
     const error = await s.run.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnreachableError);
-    expect((error as UnreachableError).message).toBe('Could not reach api.example.test: the host name could not be resolved (3 tries, no answer since the wait began).');
+    expect((error as UnreachableError).message).toBe(
+      'Could not reach api.example.test: the host name could not be resolved (3 tries, no answer since the wait began).',
+    );
     expect((error as UnreachableError).exitCode).toBe(1);
     expect(s.calls()).toBe(3);
   });

@@ -1,12 +1,12 @@
 import { screen } from '@inquirer/testing/vitest';
 import { describe, expect, test } from 'vitest';
-// After @inquirer/testing/vitest, so the real prompts draw on its virtual screen.
-import { inquirerAsk, loadCatalogue, promptSessionInput, type Ask, type SessionPromptDeps } from '../../src/ui/prompts.js';
-import { providerChoices, sessionSummary } from '../../src/ui/prompt-choices.js';
-import { CancelledError, DeclinedError } from '../../src/core/errors.js';
-import { scriptedAsk, type AskStep } from '../helpers/ask.js';
-import { FakeClock } from '../helpers/clock.js';
 import type { ConnectorMeta } from '../../src/api/types.js';
+import { CancelledError, DeclinedError } from '../../src/core/errors.js';
+import { providerChoices, sessionSummary } from '../../src/ui/prompt-choices.js';
+// After @inquirer/testing/vitest, so the real prompts draw on its virtual screen.
+import { type Ask, inquirerAsk, loadCatalogue, promptSessionInput, type SessionPromptDeps } from '../../src/ui/prompts.js';
+import { type AskStep, scriptedAsk } from '../helpers/ask.js';
+import { FakeClock } from '../helpers/clock.js';
 
 const CATALOGUE: ConnectorMeta[] = [
   { provider: 'bamboohr', provider_name: 'BambooHR', category: 'hris', active: true },
@@ -26,7 +26,13 @@ function deps(ask: Ask, extra: Partial<SessionPromptDeps> = {}) {
   return {
     notes,
     warnings,
-    deps: { ask, catalogue: { ok: true, connectors: CATALOGUE }, note: (t: string) => notes.push(t), warn: (t: string) => warnings.push(t), ...extra } as SessionPromptDeps,
+    deps: {
+      ask,
+      catalogue: { ok: true, connectors: CATALOGUE },
+      note: (t: string) => notes.push(t),
+      warn: (t: string) => warnings.push(t),
+      ...extra,
+    } as SessionPromptDeps,
   };
 }
 
@@ -46,31 +52,62 @@ describe('promptSessionInput with scripted answers', () => {
     const ask = scripted(EVERYTHING);
     const { deps: d, notes } = deps(ask);
     const body = await promptSessionInput({}, d);
-    expect(body).toEqual({ origin_owner_id: 'acme-42', origin_owner_name: 'Acme Ltd', categories: ['hris'], provider: 'bamboohr', type: 'test', expires_in: 3600, label: 'Payroll' });
+    expect(body).toEqual({
+      origin_owner_id: 'acme-42',
+      origin_owner_name: 'Acme Ltd',
+      categories: ['hris'],
+      provider: 'bamboohr',
+      type: 'test',
+      expires_in: 3600,
+      label: 'Payroll',
+    });
     expect(notes.join('\n')).toContain('  Provider      bamboohr');
     expect(notes.join('\n')).toContain('  Categories    HRIS');
     expect(notes.join('\n')).toContain('  Expires       after 1h 00m (3600 s)');
-    expect((ask.configs['Type'] as { default: string }).default).toBe('production');
+    expect((ask.configs.Type as { default: string }).default).toBe('production');
     expect((ask.configs['The link expires after'] as { default: number }).default).toBe(1800);
-    expect((ask.configs['Categories'] as { choices: { name: string }[] }).choices.map((c) => c.name).slice(0, 5)).toEqual(['ATS', 'HRIS', 'HRIS (legacy)', 'CRM', 'IAM']);
+    expect((ask.configs.Categories as { choices: { name: string }[] }).choices.map((c) => c.name).slice(0, 5)).toEqual([
+      'ATS',
+      'HRIS',
+      'HRIS (legacy)',
+      'CRM',
+      'IAM',
+    ]);
   });
 
   test('the provider list is narrowed to the chosen categories, with "none" first', async () => {
     let offered: string[] = [];
-    const steps = EVERYTHING.map((s): Step => s[0] === 'search'
-      ? ['search', 'Provider', (c: { source: (t?: string) => { value: string }[] }) => {
-        offered = c.source(undefined).map((x) => x.value);
-        return '';
-      }]
-      : s);
+    const steps = EVERYTHING.map(
+      (s): Step =>
+        s[0] === 'search'
+          ? [
+              'search',
+              'Provider',
+              (c: { source: (t?: string) => { value: string }[] }) => {
+                offered = c.source(undefined).map((x) => x.value);
+                return '';
+              },
+            ]
+          : s,
+    );
     const body = await promptSessionInput({}, deps(scripted(steps)).deps);
     expect(offered).toEqual(['', 'bamboohr', 'hibob', 'workday']); // not greenhouse (ats), not deel (inactive)
     expect(body.provider).toBeUndefined(); // "none": the customer chooses
   });
 
   test('fields given as flags are not asked again', async () => {
-    const ask = scripted([['text', 'Customer name', 'Acme'], ['confirm', 'Create', true]]);
-    const given = { origin_owner_id: 'acme', categories: ['ats' as const], provider: 'greenhouse', type: 'test' as const, expires_in: 604_800, label: 'x' };
+    const ask = scripted([
+      ['text', 'Customer name', 'Acme'],
+      ['confirm', 'Create', true],
+    ]);
+    const given = {
+      origin_owner_id: 'acme',
+      categories: ['ats' as const],
+      provider: 'greenhouse',
+      type: 'test' as const,
+      expires_in: 604_800,
+      label: 'x',
+    };
     const body = await promptSessionInput(given, deps(ask).deps);
     expect(ask.asked).toHaveLength(2);
     expect(body).toEqual({ ...given, origin_owner_name: 'Acme' });
@@ -93,14 +130,20 @@ describe('promptSessionInput with scripted answers', () => {
   });
 
   test('a custom expiry is parsed once, with the --expires-in rules', async () => {
-    const steps = EVERYTHING.flatMap((s): Step[] => s[1] === 'The link expires after'
-      ? [[s[0], s[1], -1], ['text', 'Expires after', '1h30m']]
-      : [s]);
+    const steps = EVERYTHING.flatMap((s): Step[] =>
+      s[1] === 'The link expires after'
+        ? [
+            [s[0], s[1], -1],
+            ['text', 'Expires after', '1h30m'],
+          ]
+        : [s],
+    );
     const ask = scripted(steps);
     const body = await promptSessionInput({}, deps(ask).deps);
     expect(body.expires_in).toBe(5400);
     const validate = (ask.configs['Expires after'] as { validate: (v: string) => true | string }).validate;
-    for (const bad of ['0', '1.5s', '90x', '-5', 'soon']) expect(validate(bad)).toMatch(/^It must be a positive whole number of seconds\. Use seconds/);
+    for (const bad of ['0', '1.5s', '90x', '-5', 'soon'])
+      expect(validate(bad)).toMatch(/^It must be a positive whole number of seconds\. Use seconds/);
     expect(validate('400d')).toMatch(/^It must be at most 365d\./);
     for (const good of ['3600', '90s', '12h', '7d']) expect(validate(good)).toBe(true);
   });
@@ -134,9 +177,24 @@ describe('loadCatalogue', () => {
 
   test('a failure the dialogue can live with is a reason; one it cannot (a rejected key) is thrown', async () => {
     const clock = new FakeClock();
-    expect(await loadCatalogue(async () => { throw new Error('Listing connectors failed: 503 Service Unavailable'); }, clock.timer, fatal))
-      .toEqual({ ok: false, reason: '503 Service Unavailable' });
-    await expect(loadCatalogue(async () => { throw new Error('fatal: 401'); }, clock.timer, fatal)).rejects.toThrow('fatal: 401');
+    expect(
+      await loadCatalogue(
+        async () => {
+          throw new Error('Listing connectors failed: 503 Service Unavailable');
+        },
+        clock.timer,
+        fatal,
+      ),
+    ).toEqual({ ok: false, reason: '503 Service Unavailable' });
+    await expect(
+      loadCatalogue(
+        async () => {
+          throw new Error('fatal: 401');
+        },
+        clock.timer,
+        fatal,
+      ),
+    ).rejects.toThrow('fatal: 401');
     expect(clock.pendingTimers).toBe(0);
   });
 });
@@ -144,7 +202,10 @@ describe('loadCatalogue', () => {
 describe('provider choices and the summary', () => {
   test('typing filters by key, name or category, best matches first; an unknown key can be sent as typed', () => {
     expect(providerChoices(CATALOGUE, [], 'bob').map((c) => c.value)).toEqual(['hibob', '']);
-    expect(providerChoices(CATALOGUE, [], 'W').map((c) => c.name)).toEqual(['Workday (workday) · ATS, HRIS', 'none: let the customer choose']);
+    expect(providerChoices(CATALOGUE, [], 'W').map((c) => c.name)).toEqual([
+      'Workday (workday) · ATS, HRIS',
+      'none: let the customer choose',
+    ]);
     expect(providerChoices(CATALOGUE, [], 'ats').map((c) => c.value)).toEqual(['greenhouse', 'workday', '']);
     expect(providerChoices(CATALOGUE, ['ats'], 'bamboo').map((c) => c.value)).toEqual(['bamboo', '']); // not offered for ats
     expect(providerChoices(CATALOGUE, [], 'deel').map((c) => c.value)).toEqual(['deel', '']);
@@ -161,7 +222,11 @@ describe('provider choices and the summary', () => {
   });
 
   test('on a narrow terminal a long summary value wraps under itself; labels stay in their column', () => {
-    const summary = sessionSummary({ origin_owner_id: 'acme', origin_owner_name: 'Acme Holdings International Limited of Great Britain', label: 'x' }, undefined, 60);
+    const summary = sessionSummary(
+      { origin_owner_id: 'acme', origin_owner_name: 'Acme Holdings International Limited of Great Britain', label: 'x' },
+      undefined,
+      60,
+    );
     expect(summary.split('\n')).toEqual([
       '',
       'About to create a connect session:',
@@ -215,7 +280,14 @@ describe('promptSessionInput on inquirer prompts (@inquirer/testing screen)', ()
     expect(screen.getScreen()).toContain('Create this connect session? (Y/n)');
     screen.keypress('enter');
 
-    await expect(done).resolves.toEqual({ origin_owner_id: 'acme', origin_owner_name: 'Acme', categories: ['hris'], provider: 'hibob', type: 'test', expires_in: 3600 });
+    await expect(done).resolves.toEqual({
+      origin_owner_id: 'acme',
+      origin_owner_name: 'Acme',
+      categories: ['hris'],
+      provider: 'hibob',
+      type: 'test',
+      expires_in: 3600,
+    });
     expect(notes.join('\n')).toContain('  Customer      Acme (acme)');
   });
 

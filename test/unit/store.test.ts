@@ -68,10 +68,22 @@ describe('SessionHistory', () => {
     expect(history.latest('us')?.session_id).toBe(1);
     expect(history.latest('other')).toBeUndefined();
     await history.update(history.find('1', 'us')!, { status: 'authenticated', account_secure_id: 'acc' }, AT);
-    expect(history.find('1', 'us')).toMatchObject({ status: 'authenticated', account_secure_id: 'acc', updated_at: '2026-11-28T12:00:00.000Z' });
+    expect(history.find('1', 'us')).toMatchObject({
+      status: 'authenticated',
+      account_secure_id: 'acc',
+      updated_at: '2026-11-28T12:00:00.000Z',
+    });
     expect(history.find('1', 'eu')).toMatchObject({ status: 'pending' });
-    expect(history.all().map((r) => [r.session_id, r.profile, r.status])).toEqual([[1, 'eu', 'pending'], [1, 'us', 'authenticated'], [2, 'eu', 'pending']]);
-    expect(history.recent().map((r) => [r.session_id, r.profile])).toEqual([[2, 'eu'], [1, 'us'], [1, 'eu']]);
+    expect(history.all().map((r) => [r.session_id, r.profile, r.status])).toEqual([
+      [1, 'eu', 'pending'],
+      [1, 'us', 'authenticated'],
+      [2, 'eu', 'pending'],
+    ]);
+    expect(history.recent().map((r) => [r.session_id, r.profile])).toEqual([
+      [2, 'eu'],
+      [1, 'us'],
+      [1, 'eu'],
+    ]);
   });
 
   test('an update that changes nothing writes nothing', async () => {
@@ -88,14 +100,20 @@ describe('SessionHistory', () => {
     const first = history.find('58210')!;
     await history.add(record(58210, 'default', 'http://127.0.0.1:5555'));
     await history.update(first, { status: 'expired' }, AT);
-    expect(history.all().map((r) => [r.base_url, r.status])).toEqual([['http://127.0.0.1:4010', 'expired'], ['http://127.0.0.1:5555', 'pending']]);
+    expect(history.all().map((r) => [r.base_url, r.status])).toEqual([
+      ['http://127.0.0.1:4010', 'expired'],
+      ['http://127.0.0.1:5555', 'pending'],
+    ]);
     expect(history.find('58210')).toMatchObject({ base_url: 'http://127.0.0.1:5555', status: 'pending' });
   });
 
   test('concurrent writers in one process lose nothing', async () => {
     const writers = Array.from({ length: 30 }, (_, i) => new SessionHistory(temp.dir).add(record(i)));
     await Promise.all(writers);
-    const ids = new SessionHistory(temp.dir).all().map((r) => r.session_id).sort((a, b) => Number(a) - Number(b));
+    const ids = new SessionHistory(temp.dir)
+      .all()
+      .map((r) => r.session_id)
+      .sort((a, b) => Number(a) - Number(b));
     expect(ids).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
@@ -114,7 +132,11 @@ describe('SessionHistory', () => {
   test('a line that is not JSON in the middle is an error naming the file and the place, never quoting it', async () => {
     mkdirSync(temp.dir, { recursive: true, mode: 0o700 });
     const path = join(temp.dir, 'sessions.jsonl');
-    writeFileSync(path, `${JSON.stringify({ kind: 'session', ...record(1) })}\n{"token": "secret-token-value"\n${JSON.stringify({ kind: 'session', ...record(2) })}\n`, { mode: 0o600 });
+    writeFileSync(
+      path,
+      `${JSON.stringify({ kind: 'session', ...record(1) })}\n{"token": "secret-token-value"\n${JSON.stringify({ kind: 'session', ...record(2) })}\n`,
+      { mode: 0o600 },
+    );
     const history = new SessionHistory(temp.dir);
     const error = thrown(() => history.all());
     expect(error).toBeInstanceOf(StoreError);
@@ -133,7 +155,11 @@ describe('SessionHistory', () => {
     expect(history.latest('default')?.session_id).toBe(8);
     await history.add(record(9));
     await history.update(history.find('7')!, { status: 'authenticated', account_secure_id: 'acc7' }, AT);
-    expect(history.all().map((r) => [r.session_id, r.status])).toEqual([[7, 'authenticated'], [8, 'pending'], [9, 'pending']]);
+    expect(history.all().map((r) => [r.session_id, r.status])).toEqual([
+      [7, 'authenticated'],
+      [8, 'pending'],
+      [9, 'pending'],
+    ]);
     expect(history.find('7')).toMatchObject({ account_secure_id: 'acc7' });
     expect(readFileSync(legacy, 'utf8')).toBe(old);
   });
@@ -186,13 +212,13 @@ describe('ProfileStore', () => {
   });
 });
 
-describe('state that is not this user\'s own is refused, never used or repaired', () => {
+describe("state that is not this user's own is refused, never used or repaired", () => {
   test('a config directory writable by others (0777): nothing is read or written there', async () => {
     mkdirSync(temp.dir, { recursive: true });
     chmodSync(temp.dir, 0o777);
     writeFileSync(join(temp.dir, 'config.json'), '{}', { mode: 0o600 });
     const profiles = new ProfileStore(temp.dir);
-    const error = await profiles.save('default', { api_key: 'root-key-0123456789' }).catch((e: unknown) => e) as StoreError;
+    const error = (await profiles.save('default', { api_key: 'root-key-0123456789' }).catch((e: unknown) => e)) as StoreError;
     expect(error).toBeInstanceOf(StoreError);
     expect(error.message).toBe(`Refusing to keep API keys and session tokens in ${temp.dir}: it is writable by other users (mode 0777).`);
     expect(error.hint).toMatch(/chmod 700/);
@@ -207,10 +233,14 @@ describe('state that is not this user\'s own is refused, never used or repaired'
     mkdirSync(temp.dir, { recursive: true, mode: 0o700 });
     writeFileSync(join(temp.dir, 'config.json'), '{}', { mode: 0o600 });
     chownSync(join(temp.dir, 'config.json'), 65534, 65534);
-    await expect(new ProfileStore(temp.dir).save('default', { api_key: 'k' })).rejects.toThrow(/config\.json: it belongs to another user \(uid 65534, you are 0\)/);
+    await expect(new ProfileStore(temp.dir).save('default', { api_key: 'k' })).rejects.toThrow(
+      /config\.json: it belongs to another user \(uid 65534, you are 0\)/,
+    );
     expect(statSync(join(temp.dir, 'config.json')).uid).toBe(65534); // never chowned back
     chownSync(temp.dir, 65534, 65534);
-    expect(() => new ProfileStore(temp.dir).defaultProfile()).toThrow(/Refusing to keep API keys and session tokens in .*: it belongs to another user/);
+    expect(() => new ProfileStore(temp.dir).defaultProfile()).toThrow(
+      /Refusing to keep API keys and session tokens in .*: it belongs to another user/,
+    );
   });
 
   test('config.json and sessions.jsonl that are symbolic links are refused; their targets are left alone', async () => {
@@ -219,7 +249,9 @@ describe('state that is not this user\'s own is refused, never used or repaired'
     writeFileSync(target, '{"profiles": {}}', { mode: 0o644 });
     symlinkSync(target, join(temp.dir, 'config.json'));
     symlinkSync(target, join(temp.dir, 'sessions.jsonl'));
-    await expect(new ProfileStore(temp.dir).save('default', { api_key: 'k' })).rejects.toThrow(/config\.json is a symbolic link: refusing to follow it/);
+    await expect(new ProfileStore(temp.dir).save('default', { api_key: 'k' })).rejects.toThrow(
+      /config\.json is a symbolic link: refusing to follow it/,
+    );
     expect(() => new ProfileStore(temp.dir).defaultProfile()).toThrow(/symbolic link/);
     await expect(new SessionHistory(temp.dir).add(record(1))).rejects.toThrow(/sessions\.jsonl is a symbolic link/);
     expect(() => new SessionHistory(temp.dir).all()).toThrow(/symbolic link/);
@@ -253,7 +285,9 @@ describe('the lock', () => {
     // Held by this (live) process: waited for, announced once, then given up after the time limit.
     mkdirSync(`${path}.lock`);
     writeFileSync(`${path}.lock/owner`, JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname() }));
-    const error = await withLock(path, () => 'ran', { ...clock, timeoutMs: 5000, onWait: (m) => notes.push(m) }).catch((e: unknown) => e) as StoreError;
+    const error = (await withLock(path, () => 'ran', { ...clock, timeoutMs: 5000, onWait: (m) => notes.push(m) }).catch(
+      (e: unknown) => e,
+    )) as StoreError;
     expect(notes).toEqual([`Waiting for another stackone-connect (process ${process.pid}) to finish writing ${path}.`]);
     expect(error.message).toBe(`Timed out waiting for the lock on ${path} (held by process ${process.pid}).`);
   });
@@ -297,12 +331,12 @@ describe('a full disk (a real 64 KiB tmpfs)', () => {
     const log = readFileSync(history.path, 'utf8');
     fill(disk);
 
-    const saved = await profiles.save('us', { api_key: 'k2'.repeat(2000) }).catch((e: unknown) => e) as StoreError;
+    const saved = (await profiles.save('us', { api_key: 'k2'.repeat(2000) }).catch((e: unknown) => e)) as StoreError;
     expect(saved).toBeInstanceOf(StoreError);
     expect(saved.message).toBe(`Could not write ${profiles.path}: the disk is full. It was left as it was before.`);
     expect(readFileSync(profiles.path, 'utf8')).toBe(config);
 
-    const added = await history.add(...Array.from({ length: 50 }, (_, i) => record(i + 2))).catch((e: unknown) => e) as StoreError;
+    const added = (await history.add(...Array.from({ length: 50 }, (_, i) => record(i + 2))).catch((e: unknown) => e)) as StoreError;
     expect(added).toBeInstanceOf(StoreError);
     expect(added.message).toMatch(/the disk is full/);
     expect(readFileSync(history.path, 'utf8')).toBe(log);

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { safeJson, sanitizeLine, sanitizeText } from '../../src/lib/text.js';
-import { displayUrl, redactKey, redactSecrets } from '../../src/lib/text.js';
+import { displayUrl, redactKey, redactSecrets, safeJson, sanitizeLine, sanitizeText } from '../../src/lib/text.js';
 
 describe('sanitize', () => {
   test.each([

@@ -1,26 +1,36 @@
 import { Command } from 'commander';
 import { AuthError, ExitCode, type ExitCodeValue } from '../../core/errors.js';
-import type { Runtime } from '../../lib/runtime.js';
-import { redactKey } from '../../lib/text.js';
-import { sanitizeLine } from '../../lib/text.js';
-import { action, commandContext, type CommandContext } from '../context.js';
-import { openClient, openProfiles, warnIfKeyFlag } from '../deps.js';
 import { resolveSettings } from '../../core/settings.js';
+import type { Runtime } from '../../lib/runtime.js';
+import { redactKey, sanitizeLine } from '../../lib/text.js';
+import { action, type CommandContext, commandContext } from '../context.js';
+import { openClient, openProfiles, warnIfKeyFlag } from '../deps.js';
 import { listedProfiles, profilesTable } from './list.js';
 import { isRejection, verifyKey } from './shared.js';
 
 const SOURCE = { flag: '--api-key', env: 'STACKONE_API_KEY', profile: 'the profile' } as const;
-const URL_SOURCE = { flag: '--base-url', env: 'STACKONE_BASE_URL', profile: 'the profile', default: 'default', history: 'the history' } as const;
+const URL_SOURCE = {
+  flag: '--base-url',
+  env: 'STACKONE_BASE_URL',
+  profile: 'the profile',
+  default: 'default',
+  history: 'the history',
+} as const;
 
 export function authStatusCommand(runtime: Runtime): Command {
   return new Command('status')
     .description('show the active profile, base URL and key (redacted), and check the key')
     .option('--no-verify', 'do not check the key with the API')
-    .addHelpText('after', `
-Exit codes: 0 the key works, 4 no key or the API rejected it, 1 the API could not be reached.`)
-    .action(action(async function (this: Command) {
-      return runAuthStatus(commandContext(this, runtime), this.opts<{ verify?: boolean }>());
-    }));
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 the key works, 4 no key or the API rejected it, 1 the API could not be reached.`,
+    )
+    .action(
+      action(async function (this: Command) {
+        return runAuthStatus(commandContext(this, runtime), this.opts<{ verify?: boolean }>());
+      }),
+    );
 }
 
 export async function runAuthStatus(ctx: CommandContext, options: { verify?: boolean }): Promise<ExitCodeValue> {
@@ -60,9 +70,20 @@ export async function runAuthStatus(ctx: CommandContext, options: { verify?: boo
     human: () => {
       const t = out.theme;
       const row = (label: string, value: string) => `  ${t.muted(label.padEnd(10))}${value}`;
-      const check = verified === true ? `${t.symbols.success} the API accepted the key`
-        : verified === false ? `${t.symbols.error} the API rejected the key` : t.muted('not checked');
-      const which = settings.profile === defaultProfile ? 'the default profile' : ctx.flags.profile ? 'from --profile' : ctx.env.profile ? 'from STACKONE_PROFILE' : undefined;
+      const check =
+        verified === true
+          ? `${t.symbols.success} the API accepted the key`
+          : verified === false
+            ? `${t.symbols.error} the API rejected the key`
+            : t.muted('not checked');
+      const which =
+        settings.profile === defaultProfile
+          ? 'the default profile'
+          : ctx.flags.profile
+            ? 'from --profile'
+            : ctx.env.profile
+              ? 'from STACKONE_PROFILE'
+              : undefined;
       return [
         row('Profile', `${sanitizeLine(settings.profile)}${which ? t.muted(` · ${which}`) : ''}`),
         row('Base URL', `${settings.baseUrl} ${t.muted(`(${URL_SOURCE[settings.baseUrlSource]})`)}`),

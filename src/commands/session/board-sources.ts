@@ -1,5 +1,5 @@
 import type { BoardState } from '../../core/board.js';
-import { inputFormat, readInput, type InputRow } from '../../core/campaign/input.js';
+import { type InputRow, inputFormat, readInput } from '../../core/campaign/input.js';
 import { UsageError } from '../../core/errors.js';
 import { recordExpiry, statusAt } from '../../core/expiry.js';
 import type { Settings } from '../../core/settings.js';
@@ -26,7 +26,8 @@ export interface BoardSource {
   record: SessionRecord | undefined;
 }
 
-const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined);
+const text = (value: unknown) =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
 
 function fromRecord(record: SessionRecord, now: number): BoardSource {
   const expiresAt = recordExpiry(record);
@@ -50,11 +51,19 @@ function fromRecord(record: SessionRecord, now: number): BoardSource {
  * better from the local history when it has them), or else every session of the active profile
  * that is neither connected nor expired, oldest first.
  */
-export async function boardSources(ctx: CommandContext, history: SessionHistory, settings: Settings, fromFile: string | undefined): Promise<BoardSource[]> {
+export async function boardSources(
+  ctx: CommandContext,
+  history: SessionHistory,
+  settings: Settings,
+  fromFile: string | undefined,
+): Promise<BoardSource[]> {
   const now = ctx.runtime.now();
   if (fromFile === undefined) {
     return history
-      .recent(undefined, (r) => r.profile === settings.profile && !['authenticated', 'expired'].includes(statusAt(r.status, recordExpiry(r), now)))
+      .recent(
+        undefined,
+        (r) => r.profile === settings.profile && !['authenticated', 'expired'].includes(statusAt(r.status, recordExpiry(r), now)),
+      )
       .reverse()
       .map((r) => fromRecord(r, now));
   }
@@ -62,10 +71,15 @@ export async function boardSources(ctx: CommandContext, history: SessionHistory,
   const { rows, problems } = readInput(content, inputFormat(fromFile, content));
   const shown = sanitizeLine(fromFile === '-' ? 'stdin' : fromFile);
   if (problems.length > 0) {
-    throw new UsageError(`${shown} cannot be read:\n${problems.map((p) => `  ${p.line ? `line ${p.line}: ` : ''}${sanitizeLine(p.message)}`).join('\n')}`);
+    throw new UsageError(
+      `${shown} cannot be read:\n${problems.map((p) => `  ${p.line ? `line ${p.line}: ` : ''}${sanitizeLine(p.message)}`).join('\n')}`,
+    );
   }
   if (rows.length > 0 && !rows.some((r) => 'session_id' in r.values)) {
-    throw new UsageError(`${shown} has no session_id column.`, 'Give the results file of a campaign: the --output of `session create --from-file`.');
+    throw new UsageError(
+      `${shown} has no session_id column.`,
+      'Give the results file of a campaign: the --output of `session create --from-file`.',
+    );
   }
   const wanted: InputRow[] = [];
   const bad: number[] = [];
@@ -79,9 +93,15 @@ export async function boardSources(ctx: CommandContext, history: SessionHistory,
       wanted.push(row);
     }
   }
-  if (bad.length > 0) throw new UsageError(`${shown}: session_id is not a session id on line ${bad.slice(0, 10).join(', ')}${bad.length > 10 ? ' …' : ''}.`);
+  if (bad.length > 0)
+    throw new UsageError(`${shown}: session_id is not a session id on line ${bad.slice(0, 10).join(', ')}${bad.length > 10 ? ' …' : ''}.`);
   const skipped = rows.length - wanted.length;
-  if (skipped > 0) ctx.out.info(ctx.out.errTheme.muted(`${skipped} ${skipped === 1 ? 'row' : 'rows'} of ${shown} without a session (failed, uncertain, not sent or repeated): not watched.`));
+  if (skipped > 0)
+    ctx.out.info(
+      ctx.out.errTheme.muted(
+        `${skipped} ${skipped === 1 ? 'row' : 'rows'} of ${shown} without a session (failed, uncertain, not sent or repeated): not watched.`,
+      ),
+    );
   // One pass over the history for every session of the file.
   const known = new Map<string, SessionRecord>();
   for (const r of history.recent(undefined, (r) => r.profile === settings.profile && seen.has(String(r.session_id)))) {

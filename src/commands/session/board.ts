@@ -1,21 +1,21 @@
 import type { StackOneClient } from '../../api/client.js';
 import type { ConnectSession } from '../../api/types.js';
-import { watchSessions, type BoardState, type BoardTarget } from '../../core/board.js';
+import { type BoardState, type BoardTarget, watchSessions } from '../../core/board.js';
 import { CancelledError, ExitCode, type ExitCodeValue } from '../../core/errors.js';
-import { parsePaceFlags, type PaceFlags } from '../../core/pace-flags.js';
+import { type PaceFlags, parsePaceFlags } from '../../core/pace-flags.js';
 import { RateLimiter } from '../../core/pacing.js';
-import { parsePollFlags, type PollFlags } from '../../core/poll-flags.js';
 import type { ResultStatus } from '../../core/poll.js';
+import { type PollFlags, parsePollFlags } from '../../core/poll-flags.js';
 import { sessionFetcher } from '../../core/session-source.js';
-import { validateBaseUrl, type Settings } from '../../core/settings.js';
+import { type Settings, validateBaseUrl } from '../../core/settings.js';
 import { formatDuration } from '../../lib/durations.js';
 import { sanitizeLine } from '../../lib/text.js';
 import type { SessionHistory } from '../../store/history.js';
-import { boardView, counts, type BoardItem } from '../../ui/board-view.js';
+import { type BoardItem, boardView, counts } from '../../ui/board-view.js';
 import type { CommandContext } from '../context.js';
 import { loadSettings, openClient, openHistory, requireKey } from '../deps.js';
-import { boardSources, type BoardSource } from './board-sources.js';
-import { attemptEnded, oauthError, sessionResultJson, shellWord, type SessionResultJson } from './present.js';
+import { type BoardSource, boardSources } from './board-sources.js';
+import { attemptEnded, oauthError, type SessionResultJson, sessionResultJson, shellWord } from './present.js';
 
 export interface BoardOptions extends PollFlags, PaceFlags {
   all?: boolean;
@@ -40,67 +40,108 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
   const sources = await boardSources(ctx, history, settings, options.fromFile);
   const resume = `${ctx.bin} session poll --all${options.fromFile ? ` --from-file ${shellWord(options.fromFile)}` : ''}${ctx.flags.profile ? ` --profile ${shellWord(ctx.flags.profile)}` : ''}`;
   if (sources.length === 0) {
-    out.info(`Nothing to watch: ${options.fromFile ? `${sanitizeLine(options.fromFile)} lists no session` : `no session of profile "${sanitizeLine(settings.profile)}" is waiting for its customer`}.`);
+    out.info(
+      `Nothing to watch: ${options.fromFile ? `${sanitizeLine(options.fromFile)} lists no session` : `no session of profile "${sanitizeLine(settings.profile)}" is waiting for its customer`}.`,
+    );
     return ExitCode.Ok;
   }
   const clients = await clientsFor(ctx, settings, apiKey, sources);
   const started = runtime.now();
   let fellBack = false;
   const entries: Entry[] = sources.map((source) => {
-    const target: BoardTarget = { id: source.id, expiresAt: source.expiresAt, state: source.state, session: undefined, reading: undefined, error: undefined, failures: 0, changedAt: started };
+    const target: BoardTarget = {
+      id: source.id,
+      expiresAt: source.expiresAt,
+      state: source.state,
+      session: undefined,
+      reading: undefined,
+      error: undefined,
+      failures: 0,
+      changedAt: started,
+    };
     const fetch = sessionFetcher(clients.get(source.baseUrl)!, source.id, source.token, (status) => {
-      if (!fellBack) out.info(out.errTheme.muted(`This deployment answered ${status} to GET /connect_sessions/{id}; reading sessions with their tokens instead.`));
+      if (!fellBack)
+        out.info(
+          out.errTheme.muted(
+            `This deployment answered ${status} to GET /connect_sessions/{id}; reading sessions with their tokens instead.`,
+          ),
+        );
       fellBack = true;
     });
     return { ...describe(source, target), source, fetch };
   });
   const byTarget = new Map(entries.map((e) => [e.target, e]));
-  out.info(out.errTheme.muted(`Watching ${entries.length} ${entries.length === 1 ? 'session' : 'sessions'}: ${pace.concurrency} reads at once, at most ${pace.ratePerMinute.toLocaleString('en-US')} a minute, each session at most every ${formatDuration(poll.intervalMs)}. Ctrl-C stops watching; the sessions stay open.`));
+  out.info(
+    out.errTheme.muted(
+      `Watching ${entries.length} ${entries.length === 1 ? 'session' : 'sessions'}: ${pace.concurrency} reads at once, at most ${pace.ratePerMinute.toLocaleString('en-US')} a minute, each session at most every ${formatDuration(poll.intervalMs)}. Ctrl-C stops watching; the sessions stay open.`,
+    ),
+  );
   const view = boardView(out, runtime, entries, poll.failFast);
   const remember = historyUpdates(ctx, history);
 
-  const result = await watchSessions(entries.map((e) => e.target), {
-    fetchSession: (target) => {
-      view.read();
-      return byTarget.get(target)!.fetch();
+  const result = await watchSessions(
+    entries.map((e) => e.target),
+    {
+      fetchSession: (target) => {
+        view.read();
+        return byTarget.get(target)!.fetch();
+      },
+      limiter: new RateLimiter(pace.ratePerMinute),
+      concurrency: pace.concurrency,
+      clock: runtime,
+      random: runtime.random,
+      signal: runtime.signal,
+      intervalMs: poll.intervalMs,
+      ...(poll.timeoutMs === undefined ? {} : { deadline: started + poll.timeoutMs }),
+      failFast: poll.failFast,
+      onChange(target, previous) {
+        const entry = byTarget.get(target)!;
+        view.changed(entry, previous);
+        remember(entry);
+      },
+      onRetry: (target, error, ms) => {
+        if (target.failures === 1 || (error as { status?: number }).status === 429) {
+          view.alert(
+            out.errTheme.warning(
+              `${out.errTheme.symbols.warning} Session ${target.id}: ${sanitizeLine(error.message).replace(/\.$/, '')}. Reading it again in ${formatDuration(ms)}.`,
+            ),
+          );
+        }
+      },
     },
-    limiter: new RateLimiter(pace.ratePerMinute),
-    concurrency: pace.concurrency,
-    clock: runtime,
-    random: runtime.random,
-    signal: runtime.signal,
-    intervalMs: poll.intervalMs,
-    ...(poll.timeoutMs === undefined ? {} : { deadline: started + poll.timeoutMs }),
-    failFast: poll.failFast,
-    onChange(target, previous) {
-      const entry = byTarget.get(target)!;
-      view.changed(entry, previous);
-      remember(entry);
-    },
-    onRetry: (target, error, ms) => {
-      if (target.failures === 1 || (error as { status?: number }).status === 429) {
-        view.alert(out.errTheme.warning(`${out.errTheme.symbols.warning} Session ${target.id}: ${sanitizeLine(error.message).replace(/\.$/, '')}. Reading it again in ${formatDuration(ms)}.`));
-      }
-    },
-  });
+  );
   // On a terminal that shows stdout too, the final table replaces the live one.
   view.stop(!(out.mode === 'human' && runtime.stdout.isTTY));
   await remember.done();
   if (result.end === 'stopped') throw result.error;
 
   const results = entries.map((e) => resultJson(e));
-  const pending = entries.filter((e) => !['connected', 'expired', 'error'].includes(e.target.state) && !(poll.failFast && e.target.state === 'failed'));
+  const pending = entries.filter(
+    (e) => !['connected', 'expired', 'error'].includes(e.target.state) && !(poll.failFast && e.target.state === 'failed'),
+  );
   if (result.end === 'interrupted') {
     if (out.mode === 'json') for (const json of results) out.result({ json, human: () => '', quiet: undefined });
-    throw new CancelledError(`Stopped watching: ${pending.length} of ${entries.length} sessions not connected yet; they stay open.`, `Resume with: ${resume}`, runtime.signal.reason);
+    throw new CancelledError(
+      `Stopped watching: ${pending.length} of ${entries.length} sessions not connected yet; they stay open.`,
+      `Resume with: ${resume}`,
+      runtime.signal.reason,
+    );
   }
   printResults(ctx, entries, results);
   const connected = entries.filter((e) => e.target.state === 'connected').length;
   if (connected === entries.length) return ExitCode.Ok;
   const has = (state: BoardState) => entries.some((e) => e.target.state === state);
-  const code = has('error') ? ExitCode.Error : poll.failFast && has('failed') ? ExitCode.AttemptFailed : pending.length > 0 ? ExitCode.Pending : ExitCode.Expired;
+  const code = has('error')
+    ? ExitCode.Error
+    : poll.failFast && has('failed')
+      ? ExitCode.AttemptFailed
+      : pending.length > 0
+        ? ExitCode.Pending
+        : ExitCode.Expired;
   const why = pending.length > 0 ? `; still pending after --timeout ${formatDuration(poll.timeoutMs ?? 0)}` : '';
-  out.problem(`${connected} of ${entries.length} sessions connected (${counts(entries)})${why}.${pending.length > 0 ? ` Resume with: ${resume}` : ''}`);
+  out.problem(
+    `${connected} of ${entries.length} sessions connected (${counts(entries)})${why}.${pending.length > 0 ? ` Resume with: ${resume}` : ''}`,
+  );
   return code;
 }
 
@@ -132,7 +173,12 @@ function describe(source: BoardSource, target: BoardTarget): BoardItem {
 }
 
 const STATUS: Record<BoardState, ResultStatus> = {
-  waiting: 'pending', connecting: 'pending', failed: 'error', connected: 'authenticated', expired: 'expired', error: 'pending',
+  waiting: 'pending',
+  connecting: 'pending',
+  failed: 'error',
+  connected: 'authenticated',
+  expired: 'expired',
+  error: 'pending',
 };
 
 function resultJson(entry: Entry): SessionResultJson {
@@ -159,25 +205,46 @@ function printResults(ctx: CommandContext, entries: Entry[], results: SessionRes
   const connected = entries.filter((e) => e.target.state === 'connected').length;
   out.result({
     json: results,
-    quiet: results.filter((r) => r.status === 'authenticated' && r.account_secure_id).map((r) => r.account_secure_id).join('\n') || undefined,
+    quiet:
+      results
+        .filter((r) => r.status === 'authenticated' && r.account_secure_id)
+        .map((r) => r.account_secure_id)
+        .join('\n') || undefined,
     human: () => {
-      const head = connected === entries.length
-        ? `${theme.symbols.success} ${theme.strong(`${connected} of ${entries.length} customers connected.`)}`
-        : `${theme.symbols.info} ${connected} of ${entries.length} customers connected: ${counts(entries)}.`;
-      const cells = entries.map((e) => [e.owner(), e.provider() ?? '-', e.target.state, e.account() ?? (e.target.state === 'failed' ? oauthError(e.target.reading?.attempt ?? null) : ''), e.target.id]);
+      const head =
+        connected === entries.length
+          ? `${theme.symbols.success} ${theme.strong(`${connected} of ${entries.length} customers connected.`)}`
+          : `${theme.symbols.info} ${connected} of ${entries.length} customers connected: ${counts(entries)}.`;
+      const cells = entries.map((e) => [
+        e.owner(),
+        e.provider() ?? '-',
+        e.target.state,
+        e.account() ?? (e.target.state === 'failed' ? oauthError(e.target.reading?.attempt ?? null) : ''),
+        e.target.id,
+      ]);
       const header = ['OWNER', 'PROVIDER', 'STATE', 'ACCOUNT', 'SESSION'];
       const widths = header.map((h, i) => cells.reduce((w, c) => Math.max(w, c[i]!.length), h.length));
-      const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
-      return [head, theme.muted(line(header)), ...cells.map(line)].join('\n') + '\n';
+      const line = (c: string[]) =>
+        c
+          .map((v, i) => v.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd();
+      return `${[head, theme.muted(line(header)), ...cells.map(line)].join('\n')}\n`;
     },
   });
 }
 
 /** One client per API the sessions were created at: a session's token goes to no other API. */
-async function clientsFor(ctx: CommandContext, settings: Settings, apiKey: string, sources: BoardSource[]): Promise<Map<string, StackOneClient>> {
+async function clientsFor(
+  ctx: CommandContext,
+  settings: Settings,
+  apiKey: string,
+  sources: BoardSource[],
+): Promise<Map<string, StackOneClient>> {
   const clients = new Map<string, StackOneClient>();
   for (const baseUrl of new Set(sources.map((s) => s.baseUrl))) {
-    if (baseUrl !== settings.baseUrl) ctx.out.warn(`Some sessions were created at ${sanitizeLine(baseUrl)}: reading them there, not at ${settings.baseUrl}.`);
+    if (baseUrl !== settings.baseUrl)
+      ctx.out.warn(`Some sessions were created at ${sanitizeLine(baseUrl)}: reading them there, not at ${settings.baseUrl}.`);
     const url = baseUrl === settings.baseUrl ? baseUrl : validateBaseUrl(baseUrl, 'history');
     clients.set(baseUrl, await openClient(ctx, { ...settings, baseUrl: url }, apiKey));
   }
@@ -195,11 +262,12 @@ function historyUpdates(ctx: CommandContext, history: SessionHistory) {
     const status = state === 'connected' ? 'authenticated' : state === 'failed' && reading?.kind === 'failed' ? reading.status : 'expired';
     const account = reading?.kind === 'authenticated' ? reading.accountId : undefined;
     const at = ctx.runtime.now();
-    chain = chain.then(() => history.update(record, { status, ...(account ? { account_secure_id: account } : {}) }, at)).catch((error: Error) => {
-      if (!warned) ctx.out.warn(`Could not update the session history: ${error.message}`);
-      warned = true;
-    });
+    chain = chain
+      .then(() => history.update(record, { status, ...(account ? { account_secure_id: account } : {}) }, at))
+      .catch((error: Error) => {
+        if (!warned) ctx.out.warn(`Could not update the session history: ${error.message}`);
+        warned = true;
+      });
   };
   return Object.assign(update, { done: () => chain });
 }
-

@@ -15,10 +15,20 @@ export function historyRecorder(ctx: CommandContext, run: Pick<Run, 'history' | 
   let lastFlush = ctx.runtime.now();
   let warned = false;
   const record = (s: CreatedSession): SessionRecord => ({
-    session_id: s.session_id, token: s.token, auth_link_url: s.auth_link_url, origin_owner_id: s.origin_owner_id,
-    origin_owner_name: s.origin_owner_name, provider: s.provider, created_at: s.created_at, expires_in: s.expires_in,
-    expires_at: s.expires_at, profile: run.settings.profile, base_url: run.settings.baseUrl, status: 'pending',
-    account_secure_id: null, updated_at: s.created_at,
+    session_id: s.session_id,
+    token: s.token,
+    auth_link_url: s.auth_link_url,
+    origin_owner_id: s.origin_owner_id,
+    origin_owner_name: s.origin_owner_name,
+    provider: s.provider,
+    created_at: s.created_at,
+    expires_in: s.expires_in,
+    expires_at: s.expires_at,
+    profile: run.settings.profile,
+    base_url: run.settings.baseUrl,
+    status: 'pending',
+    account_secure_id: null,
+    updated_at: s.created_at,
   });
   const flush = () => {
     const batch = pending.splice(0);
@@ -29,7 +39,10 @@ export function historyRecorder(ctx: CommandContext, run: Pick<Run, 'history' | 
         await run.history.add(...batch.map((b) => b.record));
         run.journal.append({ kind: 'recorded', keys: batch.map((b) => b.key), at: new Date(ctx.runtime.now()).toISOString() });
       } catch (error) {
-        if (!warned) ctx.out.warn(`Sessions were created but not all saved to the local history: ${(error as Error).message} Their links are in the results file.`);
+        if (!warned)
+          ctx.out.warn(
+            `Sessions were created but not all saved to the local history: ${(error as Error).message} Their links are in the results file.`,
+          );
         warned = true;
       }
     });
@@ -44,11 +57,15 @@ export function historyRecorder(ctx: CommandContext, run: Pick<Run, 'history' | 
       const unrecorded = new Map<number, { key: string; session: CreatedSession }>();
       for (const row of rows) {
         const state = known.rows.get(row.key);
-        if (state?.state === 'created' && !state.recorded) unrecorded.set(state.session.session_id, { key: row.key, session: state.session });
+        if (state?.state === 'created' && !state.recorded)
+          unrecorded.set(state.session.session_id, { key: row.key, session: state.session });
       }
       if (unrecorded.size === 0) return;
       // One pass over the history for all of them.
-      const there = run.history.recent(undefined, (r) => r.profile === run.settings.profile && r.base_url === run.settings.baseUrl && unrecorded.has(Number(r.session_id)));
+      const there = run.history.recent(
+        undefined,
+        (r) => r.profile === run.settings.profile && r.base_url === run.settings.baseUrl && unrecorded.has(Number(r.session_id)),
+      );
       const found = there.map((r) => unrecorded.get(Number(r.session_id))!.key);
       if (found.length > 0) run.journal.append({ kind: 'recorded', keys: found, at: new Date(ctx.runtime.now()).toISOString() });
       const seen = new Set(there.map((r) => Number(r.session_id)));

@@ -1,6 +1,6 @@
-import { parseCreateFlags, type CreateFlags } from '../../core/create-body.js';
-import { inputFormat, readInput, type RowProblem } from '../../core/campaign/input.js';
-import { buildRows, ROW_COLUMNS, type CampaignRow } from '../../core/campaign/rows.js';
+import { inputFormat, type RowProblem, readInput } from '../../core/campaign/input.js';
+import { buildRows, type CampaignRow, ROW_COLUMNS } from '../../core/campaign/rows.js';
+import { type CreateFlags, parseCreateFlags } from '../../core/create-body.js';
 import { UsageError } from '../../core/errors.js';
 import { sanitizeLine } from '../../lib/text.js';
 import type { CommandContext } from '../context.js';
@@ -18,14 +18,20 @@ export async function readSource(ctx: CommandContext, name: string, flag = '--fr
   const files = fileReader(ctx.runtime);
   if (name === '-') {
     // A terminal would wait for typed rows, with nothing to say so.
-    if (ctx.runtime.stdin.isTTY) throw new UsageError(`${flag} - reads stdin, which is a terminal here.`, `Pipe the file in (\`cat customers.csv | ...\`) or name it: ${flag} customers.csv.`);
+    if (ctx.runtime.stdin.isTTY)
+      throw new UsageError(
+        `${flag} - reads stdin, which is a terminal here.`,
+        `Pipe the file in (\`cat customers.csv | ...\`) or name it: ${flag} customers.csv.`,
+      );
     return files.readStdin();
   }
   try {
     return await files.readFile(name);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`Cannot read ${flag} ${name}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code ?? (error as Error).message}.`);
+    throw new UsageError(
+      `Cannot read ${flag} ${name}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? (error as Error).message)}.`,
+    );
   }
 }
 
@@ -51,7 +57,10 @@ export async function loadRows(ctx: CommandContext, source: string, flags: Creat
     );
   }
   if (built.rows.length === 0) {
-    throw new UsageError(`${sanitizeLine(shown)} has no rows.`, 'A CSV needs a header line naming the columns (origin_owner_id, origin_owner_name, ...), then one line per customer.');
+    throw new UsageError(
+      `${sanitizeLine(shown)} has no rows.`,
+      'A CSV needs a header line naming the columns (origin_owner_id, origin_owner_name, ...), then one line per customer.',
+    );
   }
   for (const [warning, lines] of built.warnings) ctx.out.warn(`${sanitizeLine(warning)} (${linesText(lines)}).`);
   return built.rows;

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { sendRows, type SendOutcome } from '../../core/campaign/engine.js';
-import { formatResults, resultFormat, resultRow, type ResultFormat, type ResultRow } from '../../core/campaign/results.js';
+import { type SendOutcome, sendRows } from '../../core/campaign/engine.js';
+import { formatResults, type ResultFormat, type ResultRow, resultFormat, resultRow } from '../../core/campaign/results.js';
 import type { CampaignRow } from '../../core/campaign/rows.js';
 import type { CreateFlags } from '../../core/create-body.js';
-import { CancelledError, ExitCode, UsageError, type ExitCodeValue } from '../../core/errors.js';
-import { parsePaceFlags, type PaceFlags, type PaceSettings } from '../../core/pace-flags.js';
+import { CancelledError, ExitCode, type ExitCodeValue, UsageError } from '../../core/errors.js';
+import { type PaceFlags, type PaceSettings, parsePaceFlags } from '../../core/pace-flags.js';
 import { RateLimiter } from '../../core/pacing.js';
 import type { PollFlags } from '../../core/poll-flags.js';
 import type { Settings } from '../../core/settings.js';
@@ -32,8 +32,14 @@ export interface CampaignOptions extends CreateFlags, PollFlags, ShareFlags, Pac
 
 /** Flags of a single create that mean nothing, or something else, for a file of rows. */
 const SINGLE_ONLY: [keyof CampaignOptions, string][] = [
-  ['originOwnerId', '--origin-owner-id'], ['originOwnerName', '--origin-owner-name'], ['open', '--open'], ['copy', '--copy'],
-  ['qr', '--qr'], ['interval', '--interval'], ['timeout', '--timeout'], ['failFast', '--fail-fast'],
+  ['originOwnerId', '--origin-owner-id'],
+  ['originOwnerName', '--origin-owner-name'],
+  ['open', '--open'],
+  ['copy', '--copy'],
+  ['qr', '--qr'],
+  ['interval', '--interval'],
+  ['timeout', '--timeout'],
+  ['failFast', '--fail-fast'],
 ];
 
 export interface ResultsFile {
@@ -45,11 +51,17 @@ export interface ResultsFile {
 }
 
 /** `session create --from-file`: one session per row, paced, journaled, resumable (README "Campaigns"). */
-export async function runCampaign(ctx: CommandContext, options: CampaignOptions, given: (option: keyof CampaignOptions) => boolean): Promise<ExitCodeValue> {
+export async function runCampaign(
+  ctx: CommandContext,
+  options: CampaignOptions,
+  given: (option: keyof CampaignOptions) => boolean,
+): Promise<ExitCodeValue> {
   const conflicts = [...(options.wait === true ? ['--wait'] : []), ...SINGLE_ONLY.filter(([key]) => given(key)).map(([, flag]) => flag)];
   if (conflicts.length > 0) {
-    throw new UsageError(`--from-file cannot be used with ${conflicts.join(', ')}.`,
-      'Each row gives its own origin_owner_id and origin_owner_name. To wait for the customers, run `session poll --all --from-file <results>` afterwards.');
+    throw new UsageError(
+      `--from-file cannot be used with ${conflicts.join(', ')}.`,
+      'Each row gives its own origin_owner_id and origin_owner_name. To wait for the customers, run `session poll --all --from-file <results>` afterwards.',
+    );
   }
   if (options.fromFile === '-' && options.metadata === '@-') {
     throw new UsageError('--from-file - and --metadata @- cannot both read stdin.', 'Give --metadata as JSON or @file.json.');
@@ -57,8 +69,10 @@ export async function runCampaign(ctx: CommandContext, options: CampaignOptions,
   const pace = parsePaceFlags(options);
   const output = options.output === undefined ? undefined : outputOf(ctx, options.output);
   if (!output && !options.dryRun) {
-    throw new UsageError('--from-file needs --output: the results file (.csv or .jsonl), with the journal beside it that lets a re-run resume.',
-      'Example: stackone-connect session create --from-file customers.csv --output results.csv');
+    throw new UsageError(
+      '--from-file needs --output: the results file (.csv or .jsonl), with the journal beside it that lets a re-run resume.',
+      'Example: stackone-connect session create --from-file customers.csv --output results.csv',
+    );
   }
   const rows = await loadRows(ctx, options.fromFile, options);
   const settings = await loadSettings(ctx);
@@ -73,12 +87,23 @@ export async function runCampaign(ctx: CommandContext, options: CampaignOptions,
   // Ctrl-C stops new creates; those in flight finish (a second Ctrl-C leaves at once, main.ts).
   const client = await openClient(ctx, settings, apiKey, null);
   return CampaignJournal.hold(output!.journal, (journal) =>
-    runRows(ctx, { rows, output: output!, settings, pace, history, journal, resend: options.resendUncertain === true, create: (body) => client.createSession(body, { retry: false }) }));
+    runRows(ctx, {
+      rows,
+      output: output!,
+      settings,
+      pace,
+      history,
+      journal,
+      resend: options.resendUncertain === true,
+      create: (body) => client.createSession(body, { retry: false }),
+    }),
+  );
 }
 
 function outputOf(ctx: CommandContext, shown: string): ResultsFile {
   const format = resultFormat(shown);
-  if (!format) throw new UsageError(`Invalid value "${shown}" for --output: the name must end in .csv or .jsonl.`, 'Example: --output results.csv');
+  if (!format)
+    throw new UsageError(`Invalid value "${shown}" for --output: the name must end in .csv or .jsonl.`, 'Example: --output results.csv');
   const path = resolve(ctx.runtime.cwd, shown);
   return { shown, path, format, journal: `${path}.journal` };
 }
@@ -99,16 +124,27 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
   const { rows, output, settings, journal } = run;
   const known = journal.read();
   checkJournal(known, run);
-  if (!known.header) journal.append({ kind: 'campaign', version: 1, profile: settings.profile, base_url: settings.baseUrl, at: new Date(runtime.now()).toISOString() });
+  if (!known.header)
+    journal.append({
+      kind: 'campaign',
+      version: 1,
+      profile: settings.profile,
+      base_url: settings.baseUrl,
+      at: new Date(runtime.now()).toISOString(),
+    });
   const toSend = rows.filter((row) => sendable(known.rows.get(row.key), run.resend));
   const recorder = historyRecorder(ctx, run);
   // Sessions created by a run that stopped before writing them to the history (kill -9).
   recorder.restore(rows, known);
 
   const before = rows.length - toSend.length;
-  out.info(out.errTheme.muted(toSend.length === 0
-    ? `Nothing to send: every row of the file was sent by an earlier run (${run.output.shown}.journal).`
-    : `Creating ${toSend.length} ${toSend.length === 1 ? 'session' : 'sessions'}${before ? ` (${before} of ${rows.length} rows done before)` : ''}, ${run.pace.concurrency} at once, at most ${run.pace.ratePerMinute.toLocaleString('en-US')} requests a minute. Ctrl-C stops; the same command resumes.`));
+  out.info(
+    out.errTheme.muted(
+      toSend.length === 0
+        ? `Nothing to send: every row of the file was sent by an earlier run (${run.output.shown}.journal).`
+        : `Creating ${toSend.length} ${toSend.length === 1 ? 'session' : 'sessions'}${before ? ` (${before} of ${rows.length} rows done before)` : ''}, ${run.pace.concurrency} at once, at most ${run.pace.ratePerMinute.toLocaleString('en-US')} requests a minute. Ctrl-C stops; the same command resumes.`,
+    ),
+  );
   const progress = campaignProgress(out, runtime, toSend.length);
   const outcomes = new Map<string, SendOutcome>();
   const theme = out.errTheme;
@@ -126,12 +162,17 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
         recorder.add(row.key, outcome.session);
         return progress.ended('created');
       }
-      progress.ended(outcome.state, outcome.state === 'failed'
-        ? `${theme.symbols.error} ${label}: ${outcome.error}`
-        : `${theme.symbols.warning} ${label} may or may not have a session: ${outcome.error}`);
+      progress.ended(
+        outcome.state,
+        outcome.state === 'failed'
+          ? `${theme.symbols.error} ${label}: ${outcome.error}`
+          : `${theme.symbols.warning} ${label} may or may not have a session: ${outcome.error}`,
+      );
     },
-    onRateLimited: (ms) => progress.alert(theme.warning(`${theme.symbols.warning} Rate limited (429): every request waits ${formatDuration(ms)}.`)),
-    onRetry: (row, reason, ms) => progress.alert(theme.warning(`${theme.symbols.warning} line ${row.line}: ${reason}; sending it again in ${formatDuration(ms)}.`)),
+    onRateLimited: (ms) =>
+      progress.alert(theme.warning(`${theme.symbols.warning} Rate limited (429): every request waits ${formatDuration(ms)}.`)),
+    onRetry: (row, reason, ms) =>
+      progress.alert(theme.warning(`${theme.symbols.warning} line ${row.line}: ${reason}; sending it again in ${formatDuration(ms)}.`)),
   });
   progress.stop();
   await recorder.flush();
@@ -144,8 +185,11 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
   report(ctx, run, summary);
   if (result.end === 'stopped') throw result.error;
   if (result.end === 'interrupted') {
-    throw new CancelledError(`Stopped: ${summary.notSent} ${summary.notSent === 1 ? 'row was' : 'rows were'} not sent; results so far are in ${output.shown}.`,
-      'Run the same command again to resume: rows already created are skipped.', runtime.signal.reason);
+    throw new CancelledError(
+      `Stopped: ${summary.notSent} ${summary.notSent === 1 ? 'row was' : 'rows were'} not sent; results so far are in ${output.shown}.`,
+      'Run the same command again to resume: rows already created are skipped.',
+      runtime.signal.reason,
+    );
   }
   return summary.created + summary.createdBefore === rows.length ? ExitCode.Ok : ExitCode.Error;
 }
@@ -162,8 +206,10 @@ function sendable(state: RowState | undefined, resend: boolean): boolean {
 function checkJournal(known: JournalContent, run: Run): void {
   const { header } = known;
   if (header && (header.profile !== run.settings.profile || header.base_url !== run.settings.baseUrl)) {
-    throw new UsageError(`${run.output.shown} belongs to a campaign run with profile "${sanitizeLine(header.profile)}" at ${sanitizeLine(header.base_url)}, not "${sanitizeLine(run.settings.profile)}" at ${sanitizeLine(run.settings.baseUrl)}: its rows would be sent again.`,
-      'Use that profile and base URL to resume it, or another --output for a new campaign.');
+    throw new UsageError(
+      `${run.output.shown} belongs to a campaign run with profile "${sanitizeLine(header.profile)}" at ${sanitizeLine(header.base_url)}, not "${sanitizeLine(run.settings.profile)}" at ${sanitizeLine(run.settings.baseUrl)}: its rows would be sent again.`,
+      'Use that profile and base URL to resume it, or another --output for a new campaign.',
+    );
   }
   const keys = new Set(run.rows.map((r) => r.key));
   const elsewhere = new Map<string, string>();
@@ -173,15 +219,21 @@ function checkJournal(known: JournalContent, run: Run): void {
     const state = known.rows.get(row.key);
     const what = (s: RowState) => (s.state === 'created' ? `created session ${s.session.session_id}` : 'was sent (uncertain)');
     if (state && state.state !== 'not_created' && state.fingerprint !== row.fingerprint) {
-      problems.push(`  line ${row.line}: changed since key ${sanitizeLine(row.key)} ${what(state)}; restore it, or give it a new key to create another session`);
+      problems.push(
+        `  line ${row.line}: changed since key ${sanitizeLine(row.key)} ${what(state)}; restore it, or give it a new key to create another session`,
+      );
     } else if (!state && elsewhere.has(row.fingerprint)) {
       const other = elsewhere.get(row.fingerprint)!;
-      problems.push(`  line ${row.line}: the same request as key ${sanitizeLine(other)}, which ${what(known.rows.get(other)!)}: did its key change?`);
+      problems.push(
+        `  line ${row.line}: the same request as key ${sanitizeLine(other)}, which ${what(known.rows.get(other)!)}: did its key change?`,
+      );
     }
   }
   if (problems.length > 0) {
-    throw new UsageError(`${problems.length} ${problems.length === 1 ? 'row differs' : 'rows differ'} from what the journal of ${run.output.shown} sent before; nothing was sent.\n${problems.join('\n')}`,
-      'A row is known by its key column (else origin_owner_id and provider): keep keys as they were, or use another --output for a new campaign.');
+    throw new UsageError(
+      `${problems.length} ${problems.length === 1 ? 'row differs' : 'rows differ'} from what the journal of ${run.output.shown} sent before; nothing was sent.\n${problems.join('\n')}`,
+      'A row is known by its key column (else origin_owner_id and provider): keep keys as they were, or use another --output for a new campaign.',
+    );
   }
 }
 
@@ -213,7 +265,14 @@ interface Summary {
 function summarize(results: ResultRow[], outcomes: Map<string, SendOutcome>): Summary {
   const count = (status: ResultRow['status']) => results.filter((r) => r.status === status).length;
   const created = [...outcomes.values()].filter((o) => o.state === 'created').length;
-  return { rows: results.length, created, createdBefore: count('created') - created, failed: count('failed'), uncertain: count('uncertain'), notSent: count('not_sent') };
+  return {
+    rows: results.length,
+    created,
+    createdBefore: count('created') - created,
+    failed: count('failed'),
+    uncertain: count('uncertain'),
+    notSent: count('not_sent'),
+  };
 }
 
 function report(ctx: CommandContext, run: Run, s: Summary): void {
@@ -223,7 +282,9 @@ function report(ctx: CommandContext, run: Run, s: Summary): void {
   const ok = s.created + s.createdBefore === s.rows;
   const human = () => {
     const done = `${s.created + s.createdBefore} of ${s.rows} rows have a session${s.createdBefore ? ` (${s.createdBefore} from before)` : ''}`;
-    const rest = [s.failed && `${s.failed} failed`, s.uncertain && `${s.uncertain} uncertain`, s.notSent && `${s.notSent} not sent`].filter(Boolean).join(', ');
+    const rest = [s.failed && `${s.failed} failed`, s.uncertain && `${s.uncertain} uncertain`, s.notSent && `${s.notSent} not sent`]
+      .filter(Boolean)
+      .join(', ');
     const lines = [ok ? `${theme.symbols.success} ${theme.strong(done)}.` : `${theme.symbols.error} ${done}; ${rest}.`];
     const row = (label: string, text: string) => lines.push(`  ${theme.muted(label.padEnd(10))}${text}`);
     row('Results', `${sanitizeLine(run.output.shown)} (key, session, auth link and expiry of each row)`);
@@ -238,10 +299,21 @@ function report(ctx: CommandContext, run: Run, s: Summary): void {
   };
   out.result({
     human,
-    json: { rows: s.rows, created: s.created, created_before: s.createdBefore, failed: s.failed, uncertain: s.uncertain, not_sent: s.notSent, output: run.output.shown, journal: `${run.output.shown}.journal` },
+    json: {
+      rows: s.rows,
+      created: s.created,
+      created_before: s.createdBefore,
+      failed: s.failed,
+      uncertain: s.uncertain,
+      not_sent: s.notSent,
+      output: run.output.shown,
+      journal: `${run.output.shown}.journal`,
+    },
     quiet: run.output.shown,
   });
   if (!ok && s.notSent === 0) {
-    out.problem(`Not every row has a session: ${[s.failed && `${s.failed} failed`, s.uncertain && `${s.uncertain} uncertain`].filter(Boolean).join(', ')} (see ${sanitizeLine(run.output.shown)}).`);
+    out.problem(
+      `Not every row has a session: ${[s.failed && `${s.failed} failed`, s.uncertain && `${s.uncertain} uncertain`].filter(Boolean).join(', ')} (see ${sanitizeLine(run.output.shown)}).`,
+    );
   }
 }

@@ -3,12 +3,17 @@ import type { StackOneClient } from '../../api/client.js';
 import { BadResponseError, HttpError, NetworkError } from '../../api/errors.js';
 import type { ConnectSessionCreate, ConnectSessionCreated } from '../../api/types.js';
 import {
-  DEFAULT_EXPIRES_IN, missingOwner, parseCreateFlags, requireOwner, type CreateFlags, type PartialBody,
+  type CreateFlags,
+  DEFAULT_EXPIRES_IN,
+  missingOwner,
+  type PartialBody,
+  parseCreateFlags,
+  requireOwner,
 } from '../../core/create-body.js';
-import { CancelledError, CliError, ExitCode, UsageError, type ExitCodeValue } from '../../core/errors.js';
+import { CancelledError, CliError, ExitCode, type ExitCodeValue, UsageError } from '../../core/errors.js';
 import { expiryOf } from '../../core/expiry.js';
 import type { PaceFlags } from '../../core/pace-flags.js';
-import { parsePollFlags, type PollFlags } from '../../core/poll-flags.js';
+import { type PollFlags, parsePollFlags } from '../../core/poll-flags.js';
 import type { Runtime } from '../../lib/runtime.js';
 import { Interrupted } from '../../lib/sleep.js';
 import { sanitizeLine } from '../../lib/text.js';
@@ -16,7 +21,7 @@ import type { SessionRecord } from '../../store/history.js';
 import type { Catalogue } from '../../ui/prompts.js';
 import type { ShareFlags } from '../../ui/share.js';
 import { isRejection, verifyKey } from '../auth/shared.js';
-import { action, commandContext, type CommandContext } from '../context.js';
+import { action, type CommandContext, commandContext } from '../context.js';
 import { loadSettings, openClient, openHistory, requireKey } from '../deps.js';
 import { fileReader } from '../stdin.js';
 import { createdResult, resumeCommand } from './present.js';
@@ -32,7 +37,11 @@ interface CreateOptions extends CreateFlags, PollFlags, ShareFlags, PaceFlags {
 
 /** Flags that only mean something for a file of rows. */
 const CAMPAIGN_ONLY: [keyof CreateOptions, string][] = [
-  ['output', '--output'], ['concurrency', '--concurrency'], ['rate', '--rate'], ['dryRun', '--dry-run'], ['resendUncertain', '--resend-uncertain'],
+  ['output', '--output'],
+  ['concurrency', '--concurrency'],
+  ['rate', '--rate'],
+  ['dryRun', '--dry-run'],
+  ['resendUncertain', '--resend-uncertain'],
 ];
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -41,7 +50,7 @@ export function sessionCreateCommand(runtime: Runtime): Command {
   return new Command('create')
     .description('create a connect session and print its auth link')
     .option('--origin-owner-id <id>', 'your id for the customer (required)')
-    .option('--origin-owner-name <name>', 'the customer\'s name (required)')
+    .option('--origin-owner-name <name>', "the customer's name (required)")
     .option('--categories <list>', 'allowed categories, comma-separated or repeated (ats, hris, crm, ...)', collect)
     .option('--provider <key>', 'the provider to connect, e.g. bamboohr')
     .option('--provider-version <v>', 'provider version (deprecated by StackOne)')
@@ -65,10 +74,12 @@ export function sessionCreateCommand(runtime: Runtime): Command {
     .option('--from-file <path>', 'one session per row of a CSV or JSON Lines file (- for stdin); the flags give every row its defaults')
     .option('--output <path>', 'with --from-file: the results file, .csv or .jsonl (its journal, beside it, lets a re-run resume)')
     .option('--concurrency <n>', 'with --from-file: requests at once (default 4)')
-    .option('--rate <n>', 'with --from-file: at most n requests a minute (default 1000, StackOne\'s limit per key)')
+    .option('--rate <n>', "with --from-file: at most n requests a minute (default 1000, StackOne's limit per key)")
     .option('--dry-run', 'with --from-file: check every row and show what would be sent; send nothing')
     .option('--resend-uncertain', 'with --from-file: send again the rows that may or may not have a session (check first)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ stackone-connect session create --origin-owner-id acme --origin-owner-name "Acme" --wait
   $ stackone-connect session create --origin-owner-id acme --origin-owner-name "Acme" \\
@@ -79,21 +90,26 @@ Campaigns: one session per row, columns named like the body fields (categories s
 the same command again resumes, skipping the rows already created:
   $ stackone-connect session create --from-file customers.csv --dry-run
   $ stackone-connect session create --from-file customers.csv --output results.csv --expires-in 7d
-  $ stackone-connect session poll --all --from-file results.csv     # the board: who has connected`)
-    .action(action(async function (this: Command) {
-      const ctx = commandContext(this, runtime);
-      const options = this.opts<CreateOptions>();
-      if (options.fromFile !== undefined) {
-        const { runCampaign } = await import('./campaign.js');
-        return runCampaign(ctx, { ...options, fromFile: options.fromFile }, (option) => this.getOptionValueSource(option) === 'cli');
-      }
-      const stray = CAMPAIGN_ONLY.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
-      if (stray.length > 0) {
-        throw new UsageError(`${stray.join(', ')} ${stray.length === 1 ? 'applies' : 'apply'} only with --from-file.`,
-          'Example: stackone-connect session create --from-file customers.csv --output results.csv');
-      }
-      return runSessionCreate(ctx, options);
-    }));
+  $ stackone-connect session poll --all --from-file results.csv     # the board: who has connected`,
+    )
+    .action(
+      action(async function (this: Command) {
+        const ctx = commandContext(this, runtime);
+        const options = this.opts<CreateOptions>();
+        if (options.fromFile !== undefined) {
+          const { runCampaign } = await import('./campaign.js');
+          return runCampaign(ctx, { ...options, fromFile: options.fromFile }, (option) => this.getOptionValueSource(option) === 'cli');
+        }
+        const stray = CAMPAIGN_ONLY.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
+        if (stray.length > 0) {
+          throw new UsageError(
+            `${stray.join(', ')} ${stray.length === 1 ? 'applies' : 'apply'} only with --from-file.`,
+            'Example: stackone-connect session create --from-file customers.csv --output results.csv',
+          );
+        }
+        return runSessionCreate(ctx, options);
+      }),
+    );
 }
 
 export async function runSessionCreate(ctx: CommandContext, options: CreateOptions): Promise<ExitCodeValue> {
@@ -101,8 +117,10 @@ export async function runSessionCreate(ctx: CommandContext, options: CreateOptio
   const poll = parsePollFlags(options);
   const asking = ctx.canPrompt && (options.originOwnerId === undefined || options.originOwnerName === undefined);
   if (asking && options.metadata === '@-') {
-    throw new UsageError('--metadata @- reads stdin, which is the terminal the questions are asked on.',
-      'Give the metadata as JSON or @file.json, or pass every required flag so that nothing is asked.');
+    throw new UsageError(
+      '--metadata @- reads stdin, which is the terminal the questions are asked on.',
+      'Give the metadata as JSON or @file.json, or pass every required flag so that nothing is asked.',
+    );
   }
   // Every flag given is checked here, once, before anything is asked or sent.
   const { body: given, warnings } = await parseCreateFlags(options, fileReader(runtime));
@@ -180,7 +198,11 @@ export async function runSessionCreate(ctx: CommandContext, options: CreateOptio
  */
 async function preflight(ctx: CommandContext, client: StackOneClient, given: PartialBody): Promise<Catalogue | undefined> {
   // Said only when it takes a moment, so that a slow API does not look like a hung command.
-  const stopNote = ctx.runtime.timer(300, () => void ctx.runtime.stderr.write(`${ctx.out.errTheme.muted('Checking the API key and loading the provider list (Ctrl-C to stop)…')}\n`));
+  const stopNote = ctx.runtime.timer(
+    300,
+    () =>
+      void ctx.runtime.stderr.write(`${ctx.out.errTheme.muted('Checking the API key and loading the provider list (Ctrl-C to stop)…')}\n`),
+  );
   try {
     return await checkAndLoad(ctx, client, given);
   } catch (error) {
@@ -221,7 +243,11 @@ async function createOnce(client: StackOneClient, body: ConnectSessionCreate, si
     return await client.createSession(body);
   } catch (error) {
     if (error instanceof Interrupted) {
-      throw new CancelledError(`Interrupted while waiting for StackOne's answer: a session may or may not exist for ${owner}.`, uncertain.suggestion, signal.reason ?? error.reason);
+      throw new CancelledError(
+        `Interrupted while waiting for StackOne's answer: a session may or may not exist for ${owner}.`,
+        uncertain.suggestion,
+        signal.reason ?? error.reason,
+      );
     }
     if (error instanceof NetworkError && !error.delivered) {
       throw new CliError(`${error.message}. Nothing was sent: no session was created.`, {
@@ -233,6 +259,9 @@ async function createOnce(client: StackOneClient, body: ConnectSessionCreate, si
       error instanceof NetworkError ||
       error instanceof BadResponseError;
     if (!ambiguous) throw error;
-    throw new CliError(`${(error as Error).message}\nThe request was sent, so a session may or may not exist for ${owner}; it was not sent again.`, uncertain);
+    throw new CliError(
+      `${(error as Error).message}\nThe request was sent, so a session may or may not exist for ${owner}; it was not sent again.`,
+      uncertain,
+    );
   }
 }

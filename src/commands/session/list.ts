@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import type { Runtime } from '../../lib/runtime.js';
 import { UsageError } from '../../core/errors.js';
 import { formatDuration } from '../../lib/durations.js';
+import type { Runtime } from '../../lib/runtime.js';
 import { sanitizeLine } from '../../lib/text.js';
 import type { SessionRecord } from '../../store/history.js';
-import { action, commandContext, type CommandContext } from '../context.js';
 import { layoutTable } from '../../ui/table.js';
+import { action, type CommandContext, commandContext } from '../context.js';
 import { openHistory } from '../deps.js';
 
 /** `session list --json`: never the token (docs/contract.md, "Output"). */
@@ -41,21 +41,29 @@ export function sessionListCommand(runtime: Runtime): Command {
     .description('list the sessions created on this machine, newest first')
     .option('--limit <n>', 'show at most this many')
     .option('--status <list>', `only sessions in these states, comma-separated: ${STATUSES.join(', ')}`)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ stackone-connect session list
   $ stackone-connect session list --status pending          # customers who have not connected yet
-  $ stackone-connect session list --json | jq '.[0].auth_link_url'`)
-    .action(action(async function (this: Command) {
-      await runSessionList(commandContext(this, runtime), this.opts<{ limit?: string; status?: string }>());
-    }));
+  $ stackone-connect session list --json | jq '.[0].auth_link_url'`,
+    )
+    .action(
+      action(async function (this: Command) {
+        await runSessionList(commandContext(this, runtime), this.opts<{ limit?: string; status?: string }>());
+      }),
+    );
 }
 
 /** The states of `session list` (the contract's `status` values). */
 export const STATUSES = ['pending', 'authenticated', 'error', 'cancelled', 'expired'] as const;
 
 function parseStatuses(value: string): Set<string> {
-  const wanted = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const wanted = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = wanted.filter((s) => !(STATUSES as readonly string[]).includes(s));
   if (wanted.length === 0 || unknown.length > 0) {
     throw new UsageError(`Invalid value "${value}" for --status.`, `Use one or more of: ${STATUSES.join(', ')} (comma-separated).`);
@@ -66,7 +74,8 @@ function parseStatuses(value: string): Set<string> {
 export async function runSessionList(ctx: CommandContext, options: { limit?: string; status?: string }): Promise<void> {
   let limit: number | undefined;
   if (options.limit !== undefined) {
-    if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1) throw new UsageError(`Invalid value "${options.limit}" for --limit: give a positive whole number.`);
+    if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1)
+      throw new UsageError(`Invalid value "${options.limit}" for --limit: give a positive whole number.`);
     limit = Number(options.limit);
   }
   const statuses = options.status === undefined ? undefined : parseStatuses(options.status);
@@ -80,7 +89,11 @@ export async function runSessionList(ctx: CommandContext, options: { limit?: str
     quiet: sessions.map((s) => s.session_id).join('\n') || undefined,
     human: () => {
       if (sessions.length === 0) {
-        return theme.muted(statuses ? `No ${[...statuses].join(' or ')} sessions on this machine.\n` : `No sessions created on this machine yet. Create one: ${ctx.bin} session create\n`);
+        return theme.muted(
+          statuses
+            ? `No ${[...statuses].join(' or ')} sessions on this machine.\n`
+            : `No sessions created on this machine yet. Create one: ${ctx.bin} session create\n`,
+        );
       }
       const rows = sessions.map((s) => [
         String(s.session_id),
@@ -94,8 +107,12 @@ export async function runSessionList(ctx: CommandContext, options: { limit?: str
       const header = ['ID', 'CUSTOMER', 'PROVIDER', 'STATUS', 'CREATED', 'EXPIRES', 'PROFILE'];
       const { stdout } = ctx.runtime;
       // On a narrow terminal: customer, provider and profile cut with …, then profile and creation left out.
-      const [head, ...lines] = layoutTable(header, rows, { columns: stdout.isTTY ? stdout.columns : undefined, shrink: { 1: 16, 2: 10, 6: 10 }, drop: [6, 4] });
-      return [theme.muted(head!), ...lines].join('\n') + '\n';
+      const [head, ...lines] = layoutTable(header, rows, {
+        columns: stdout.isTTY ? stdout.columns : undefined,
+        shrink: { 1: 16, 2: 10, 6: 10 },
+        drop: [6, 4],
+      });
+      return `${[theme.muted(head!), ...lines].join('\n')}\n`;
     },
   });
 }

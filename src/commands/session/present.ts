@@ -66,8 +66,12 @@ function owner(json: { origin_owner_name: string | null; origin_owner_id: string
 
 /** "access_denied (The user denied access)": the OAuth error of a failed attempt, or that none was given. */
 export function oauthError(attempt: ConnectSession['latest_connection_attempt']): string {
-  const code = typeof attempt?.oauth_error_code === 'string' && attempt.oauth_error_code !== '' ? sanitizeLine(attempt.oauth_error_code) : undefined;
-  const text = typeof attempt?.oauth_error_description === 'string' && attempt.oauth_error_description !== '' ? sanitizeLine(attempt.oauth_error_description) : undefined;
+  const code =
+    typeof attempt?.oauth_error_code === 'string' && attempt.oauth_error_code !== '' ? sanitizeLine(attempt.oauth_error_code) : undefined;
+  const text =
+    typeof attempt?.oauth_error_description === 'string' && attempt.oauth_error_description !== ''
+      ? sanitizeLine(attempt.oauth_error_description)
+      : undefined;
   return code && text ? `${code} (${text})` : (code ?? text ?? 'no reason given');
 }
 
@@ -87,11 +91,7 @@ function rows(theme: Theme, entries: [string, string | null | undefined][]): str
 }
 
 /** The result of `session poll`, `status` and `create --wait`: a head line that says the state, then what to keep. */
-export function sessionResult(
-  theme: Theme,
-  json: SessionResultJson,
-  extra: { resume?: string; expiresAt?: number; now: number },
-): Result {
+export function sessionResult(theme: Theme, json: SessionResultJson, extra: { resume?: string; expiresAt?: number; now: number }): Result {
   const human = () => {
     const provider = json.provider ? sanitizeLine(json.provider) : undefined;
     const head = {

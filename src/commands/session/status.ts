@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { ExitCode, UsageError, type ExitCodeValue } from '../../core/errors.js';
+import type { ConnectSession } from '../../api/types.js';
+import { ExitCode, type ExitCodeValue, UsageError } from '../../core/errors.js';
 import { recordExpiry, statusAt } from '../../core/expiry.js';
-import type { Runtime } from '../../lib/runtime.js';
+import { type ResultStatus, readSession, resultStatus } from '../../core/poll.js';
 import { parseSessionId } from '../../core/poll-flags.js';
-import { readSession, resultStatus, type ResultStatus } from '../../core/poll.js';
 import { refusedForExpiry, sessionFetcher } from '../../core/session-source.js';
-import { action, commandContext, type CommandContext } from '../context.js';
+import type { Runtime } from '../../lib/runtime.js';
+import { action, type CommandContext, commandContext } from '../context.js';
 import { loadSettings, openClient, openHistory, requireKey, sessionSettings } from '../deps.js';
 import { resumeCommand, sessionResult, sessionResultJson } from './present.js';
 import { explainEnd } from './wait.js';
@@ -23,15 +24,20 @@ export function sessionStatusCommand(runtime: Runtime): Command {
     .description('show the state of a session once, without waiting; the exit code says the state')
     .argument('<id>', 'session id')
     .option('--token <token>', 'the session token, for deployments without GET /connect_sessions/{id}')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 connected, 3 last attempt failed or cancelled, 5 expired, 8 not connected yet.
 
 Examples:
   $ stackone-connect session status 1234
-  $ stackone-connect session status 1234 --quiet     # the account id, once connected`)
-    .action(action(async function (this: Command, id: string) {
-      return runSessionStatus(commandContext(this, runtime), id, this.opts<{ token?: string }>());
-    }));
+  $ stackone-connect session status 1234 --quiet     # the account id, once connected`,
+    )
+    .action(
+      action(async function (this: Command, id: string) {
+        return runSessionStatus(commandContext(this, runtime), id, this.opts<{ token?: string }>());
+      }),
+    );
 }
 
 export async function runSessionStatus(ctx: CommandContext, rawId: string, options: { token?: string }): Promise<ExitCodeValue> {
@@ -45,7 +51,7 @@ export async function runSessionStatus(ctx: CommandContext, rawId: string, optio
   if (token) ctx.secrets.add(token);
   const client = await openClient(ctx, sessionSettings(ctx, settings, record, id));
   const expiresAt = recordExpiry(record);
-  let session;
+  let session: ConnectSession | undefined;
   try {
     session = await sessionFetcher(client, id, token)();
   } catch (error) {
@@ -58,7 +64,8 @@ export async function runSessionStatus(ctx: CommandContext, rawId: string, optio
   const resume = resumeCommand(ctx, id);
   ctx.out.result(sessionResult(ctx.out.theme, json, { resume, expiresAt, now }));
   if (record) {
-    await history.update(record, { status, account_secure_id: json.account_secure_id }, now)
+    await history
+      .update(record, { status, account_secure_id: json.account_secure_id }, now)
       .catch((error: Error) => ctx.out.warn(`Could not update the session history: ${error.message}`));
   }
   if (status === 'error' || status === 'cancelled') explainEnd(ctx, 'failed', json, {}, resume);

@@ -2,7 +2,7 @@ import type { StackOneClient } from '../../api/client.js';
 import type { ConnectSession } from '../../api/types.js';
 import { CancelledError, ExitCode, type ExitCodeValue } from '../../core/errors.js';
 import { recordExpiry } from '../../core/expiry.js';
-import { PollInterrupted, pollSession, type PollEnd, type PollEvent, type Reading } from '../../core/poll.js';
+import { type PollEnd, type PollEvent, PollInterrupted, type PollOutcome, pollSession, type Reading } from '../../core/poll.js';
 import type { PollSettings } from '../../core/poll-flags.js';
 import { sessionFetcher } from '../../core/session-source.js';
 import { formatDuration } from '../../lib/durations.js';
@@ -10,7 +10,7 @@ import { sanitizeLine } from '../../lib/text.js';
 import type { SessionHistory, SessionRecord } from '../../store/history.js';
 import { createProgress } from '../../ui/progress.js';
 import type { CommandContext } from '../context.js';
-import { attemptEnded, resumeCommand, sessionResult, sessionResultJson, type SessionResultJson } from './present.js';
+import { attemptEnded, resumeCommand, type SessionResultJson, sessionResult, sessionResultJson } from './present.js';
 
 export interface WaitTarget {
   id: string;
@@ -68,8 +68,11 @@ export async function waitForCustomer(
   };
   const stopTicker = runtime.timer(1000, spin, { repeat: true });
 
-  const expiry = expiresAt === undefined ? 'expiry unknown: only --timeout ends the wait' : `expires in ${formatDuration(expiresAt - started)}`;
-  progress.note(theme.muted(`Waiting for the customer to connect (session ${target.id}, ${expiry}). Ctrl-C stops waiting; the session stays open.`));
+  const expiry =
+    expiresAt === undefined ? 'expiry unknown: only --timeout ends the wait' : `expires in ${formatDuration(expiresAt - started)}`;
+  progress.note(
+    theme.muted(`Waiting for the customer to connect (session ${target.id}, ${expiry}). Ctrl-C stops waiting; the session stays open.`),
+  );
   spin();
 
   const onEvent = (event: PollEvent) => {
@@ -78,7 +81,9 @@ export async function waitForCustomer(
       if (event.changed) {
         if (reading.kind === 'failed') {
           const provider = str(reading.attempt.provider) ?? knownProvider ?? null;
-          progress.note(`${theme.symbols.error} ${attemptEnded(reading.attempt, provider)}.${poll.failFast ? '' : ' The customer can try again; still waiting.'}`);
+          progress.note(
+            `${theme.symbols.error} ${attemptEnded(reading.attempt, provider)}.${poll.failFast ? '' : ' The customer can try again; still waiting.'}`,
+          );
         } else if (reading.kind === 'pending') {
           progress.note(`${theme.symbols.info} ${stateText(reading, knownProvider)}.`);
         }
@@ -92,9 +97,11 @@ export async function waitForCustomer(
   };
 
   const fetchSession = sessionFetcher(client, target.id, target.token, (status) =>
-    progress.note(theme.muted(`This deployment answered ${status} to GET /connect_sessions/${target.id}; polling with the session token instead.`)),
+    progress.note(
+      theme.muted(`This deployment answered ${status} to GET /connect_sessions/${target.id}; polling with the session token instead.`),
+    ),
   );
-  let outcome;
+  let outcome: PollOutcome;
   try {
     outcome = await pollSession(
       { ...poll, expiresAt },
@@ -119,7 +126,9 @@ export async function waitForCustomer(
   let json = sessionResultJson(target.id, outcome.status, session, target.record);
   // The customer picked the provider in the hub: the linked account says which (one more request).
   if (json.status === 'authenticated' && json.provider === null && json.account_secure_id) {
-    const account = await client.getAccount(json.account_secure_id).catch((error: Error) => void out.trace(`No provider from the linked account: ${sanitizeLine(error.message)}`));
+    const account = await client
+      .getAccount(json.account_secure_id)
+      .catch((error: Error) => void out.trace(`No provider from the linked account: ${sanitizeLine(error.message)}`));
     const provider = str(account?.provider_name) ?? str(account?.provider);
     if (provider) json = sessionResultJson(target.id, outcome.status, session, target.record, provider);
   }
@@ -136,13 +145,25 @@ export async function waitForCustomer(
  * A non-zero end always leaves one line on stderr that says why, --quiet or not. On a terminal
  * that just showed the result's head line on stdout, only the next step is added.
  */
-export function explainEnd(ctx: CommandContext, end: Exclude<PollEnd, 'authenticated'>, json: SessionResultJson, poll: { timeoutMs?: number; failFast?: boolean }, resume: string | undefined) {
+export function explainEnd(
+  ctx: CommandContext,
+  end: Exclude<PollEnd, 'authenticated'>,
+  json: SessionResultJson,
+  poll: { timeoutMs?: number; failFast?: boolean },
+  resume: string | undefined,
+) {
   const { out, runtime } = ctx;
   const who = json.origin_owner_name ? sanitizeLine(json.origin_owner_name) : 'the customer';
   const ends: Record<typeof end, [string, string | undefined]> = {
-    failed: [`${attemptEnded(json.attempt, json.provider)}${poll.failFast ? ' (--fail-fast)' : ''}.`, resume && `The link still works: resume with ${resume}`],
+    failed: [
+      `${attemptEnded(json.attempt, json.provider)}${poll.failFast ? ' (--fail-fast)' : ''}.`,
+      resume && `The link still works: resume with ${resume}`,
+    ],
     expired: [`Session ${json.session_id} expired before ${who} connected.`, `Create a new session: ${ctx.bin} session create`],
-    timeout: [`Still waiting after --timeout ${formatDuration(poll.timeoutMs ?? 0)}: ${who} has not connected yet.`, resume && `Resume with: ${resume}`],
+    timeout: [
+      `Still waiting after --timeout ${formatDuration(poll.timeoutMs ?? 0)}: ${who} has not connected yet.`,
+      resume && `Resume with: ${resume}`,
+    ],
   };
   const [reason, next] = ends[end];
   const onScreen = out.mode === 'human' && out.stderrIsTTY && Boolean(runtime.stdout.isTTY);
@@ -170,14 +191,22 @@ async function interrupted(
   }
   const until = expiresAt === undefined ? '' : ` until it expires in ${formatDuration(expiresAt - runtime.now())}`;
   const unreached = error.answered ? '' : ' (the API did not answer during this wait)';
-  throw new CancelledError(`Stopped waiting. Session ${target.id} stays open${until}${unreached}.`, resume && `Resume with: ${resume}`, error.reason);
+  throw new CancelledError(
+    `Stopped waiting. Session ${target.id} stays open${until}${unreached}.`,
+    resume && `Resume with: ${resume}`,
+    error.reason,
+  );
 }
 
 /** What was learnt goes to the history; failing to write it must not hide the result. */
 async function remember(ctx: CommandContext, history: SessionHistory, target: WaitTarget, json: SessionResultJson) {
   if (!target.record) return;
   try {
-    await history.update(target.record, { status: json.status, account_secure_id: json.account_secure_id, provider: json.provider ?? undefined }, ctx.runtime.now());
+    await history.update(
+      target.record,
+      { status: json.status, account_secure_id: json.account_secure_id, provider: json.provider ?? undefined },
+      ctx.runtime.now(),
+    );
   } catch (error) {
     ctx.out.warn(`Could not update the session history: ${(error as Error).message}`);
   }

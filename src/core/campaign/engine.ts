@@ -5,7 +5,7 @@ import { sanitizeLine } from '../../lib/text.js';
 import type { CreatedSession, JournalEntry } from '../../store/journal.js';
 import { DEFAULT_EXPIRES_IN } from '../create-body.js';
 import { expiryOf } from '../expiry.js';
-import { pump, type PumpClock, type PumpSource, type RateLimiter } from '../pacing.js';
+import { type PumpClock, type PumpSource, pump, type RateLimiter } from '../pacing.js';
 import type { CampaignRow } from './rows.js';
 
 /** What became of a row in this run. */
@@ -137,7 +137,11 @@ export async function sendRows(rows: CampaignRow[], deps: CampaignDeps): Promise
           deps.journal.append(notCreated('rate limited (429)'));
           return queue.retry({ ...job, rateLimited: job.rateLimited + 1, notBefore: clock.now() });
         }
-        return settle(job, { state: 'failed', error: `${sanitizeLine(error.message)} (${MAX_RATE_LIMITED} times)` }, notCreated('rate limited (429)'));
+        return settle(
+          job,
+          { state: 'failed', error: `${sanitizeLine(error.message)} (${MAX_RATE_LIMITED} times)` },
+          notCreated('rate limited (429)'),
+        );
       }
       if (error instanceof NetworkError && !error.delivered) {
         const message = `${sanitizeLine(error.message)}; nothing was sent`;
@@ -156,11 +160,12 @@ export async function sendRows(rows: CampaignRow[], deps: CampaignDeps): Promise
         if (error.status === 401 || error.status === 403) halt(error);
         return;
       }
-      const message = error instanceof Interrupted
-        ? 'interrupted while waiting for StackOne\'s answer'
-        : error instanceof HttpError || error instanceof NetworkError || error instanceof BadResponseError
-          ? sanitizeLine(error.message)
-          : `unexpected error: ${sanitizeLine((error as Error)?.message ?? error)}`;
+      const message =
+        error instanceof Interrupted
+          ? "interrupted while waiting for StackOne's answer"
+          : error instanceof HttpError || error instanceof NetworkError || error instanceof BadResponseError
+            ? sanitizeLine(error.message)
+            : `unexpected error: ${sanitizeLine((error as Error)?.message ?? error)}`;
       return settle(job, { state: 'uncertain', error: message }, { kind: 'uncertain', ...step, error: message, at: iso() });
     }
     const createdAt = clock.now();

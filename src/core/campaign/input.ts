@@ -24,11 +24,20 @@ export function inputFormat(name: string, text: string): InputFormat {
   const lower = name.toLowerCase();
   if (lower.endsWith('.csv')) return 'csv';
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
-  return text.replace(/^\uFEFF/, '').trimStart().startsWith('{') ? 'jsonl' : 'csv';
+  return text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{')
+    ? 'jsonl'
+    : 'csv';
 }
 
 /** A CSV header as a key: "Origin Owner ID" and "origin-owner-id" are origin_owner_id. */
-export const columnKey = (header: string) => header.trim().toLowerCase().replace(/[\s-]+/g, '_');
+export const columnKey = (header: string) =>
+  header
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 /**
  * Every row of the file with the line it starts on. A file that cannot be read as a whole (a
@@ -41,27 +50,45 @@ export function readInput(text: string, format: InputFormat, known?: readonly st
   return format === 'csv' ? readCsv(text, known, unknown) : readJsonl(text, known, unknown);
 }
 
-function readJsonl(text: string, known: readonly string[] | undefined, unknown: (name: string) => string): { rows: InputRow[]; problems: RowProblem[] } {
+function readJsonl(
+  text: string,
+  known: readonly string[] | undefined,
+  unknown: (name: string) => string,
+): { rows: InputRow[]; problems: RowProblem[] } {
   const rows: InputRow[] = [];
   const problems: RowProblem[] = [];
-  text.replace(/^\uFEFF/, '').split('\n').forEach((raw, index) => {
+  for (const [index, raw] of text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .entries()) {
     const line = index + 1;
-    if (raw.trim() === '') return;
+    if (raw.trim() === '') continue;
     const parsed = parseJson(raw);
-    if (!parsed.ok) return void problems.push({ line, message: parsed.reason === 'depth' ? 'the JSON is nested too deeply' : 'not valid JSON' });
+    if (!parsed.ok) {
+      problems.push({ line, message: parsed.reason === 'depth' ? 'the JSON is nested too deeply' : 'not valid JSON' });
+      continue;
+    }
     const value = parsed.value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return void problems.push({ line, message: `a row must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}` });
+      problems.push({
+        line,
+        message: `a row must be a JSON object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`,
+      });
+      continue;
     }
     const values = Object.fromEntries(Object.entries(value).map(([k, v]) => [columnKey(k), v]));
     const strangers = known ? Object.keys(values).filter((k) => !known.includes(k)) : [];
-    if (strangers.length > 0) return void problems.push(...strangers.map((k) => ({ line, message: unknown(k) })));
-    rows.push({ line, values });
-  });
+    if (strangers.length > 0) problems.push(...strangers.map((k) => ({ line, message: unknown(k) })));
+    else rows.push({ line, values });
+  }
   return { rows, problems };
 }
 
-function readCsv(text: string, known: readonly string[] | undefined, unknown: (name: string) => string): { rows: InputRow[]; problems: RowProblem[] } {
+function readCsv(
+  text: string,
+  known: readonly string[] | undefined,
+  unknown: (name: string) => string,
+): { rows: InputRow[]; problems: RowProblem[] } {
   const buffer = Buffer.from(text, 'utf8');
   let records: { record: string[]; info: { bytes: number } }[];
   try {
@@ -95,11 +122,14 @@ function readCsv(text: string, known: readonly string[] | undefined, unknown: (n
     seen.add(column);
   });
   const rows: InputRow[] = [];
-  body.forEach(({ record }, i) => {
+  for (const [i, { record }] of body.entries()) {
     const at = lines[i + 1]!;
     // Spreadsheets pad rows with empty cells; only a value beyond the header is a mistake.
     const extra = record.slice(columns.length).filter((cell) => cell.trim() !== '');
-    if (extra.length > 0) return void problems.push({ line: at, message: `${record.length} fields, but the header names ${columns.length} columns` });
+    if (extra.length > 0) {
+      problems.push({ line: at, message: `${record.length} fields, but the header names ${columns.length} columns` });
+      continue;
+    }
     const values: Record<string, unknown> = {};
     columns.forEach((column, c) => {
       const cell = record[c]?.trim();
@@ -107,6 +137,6 @@ function readCsv(text: string, known: readonly string[] | undefined, unknown: (n
     });
     // A row of empty cells (",,,"), as spreadsheets export below the data, is no row.
     if (Object.keys(values).length > 0) rows.push({ line: at, values });
-  });
+  }
   return { rows, problems };
 }

@@ -18,7 +18,16 @@ export interface ResultRow {
 }
 
 export const RESULT_COLUMNS = [
-  'line', 'key', 'status', 'session_id', 'auth_link_url', 'expires_at', 'origin_owner_id', 'origin_owner_name', 'provider', 'error',
+  'line',
+  'key',
+  'status',
+  'session_id',
+  'auth_link_url',
+  'expires_at',
+  'origin_owner_id',
+  'origin_owner_name',
+  'provider',
+  'error',
 ] as const satisfies readonly (keyof ResultRow)[];
 
 export type ResultFormat = 'csv' | 'jsonl';

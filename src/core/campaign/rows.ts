@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ConnectSessionCreate } from '../../api/types.js';
-import { parseCategories, parseType, type PartialBody } from '../create-body.js';
+import { type PartialBody, parseCategories, parseType } from '../create-body.js';
 import { parseExpiresIn } from '../durations.js';
 import { CliError } from '../errors.js';
 import type { InputRow, RowProblem } from './input.js';
@@ -16,8 +16,15 @@ export interface CampaignRow {
 }
 
 const TEXT_FIELDS = [
-  'origin_owner_id', 'origin_owner_name', 'provider', 'provider_version', 'origin_username', 'account_id', 'label',
-  'integration_id', 'connector_profile_id',
+  'origin_owner_id',
+  'origin_owner_name',
+  'provider',
+  'provider_version',
+  'origin_username',
+  'account_id',
+  'label',
+  'integration_id',
+  'connector_profile_id',
 ] as const;
 
 /** The columns (CSV) or keys (JSONL) a row may have: `key` and the body's fields. */
@@ -26,8 +33,20 @@ export const ROW_COLUMNS: readonly string[] = ['key', ...TEXT_FIELDS, 'categorie
 type Value = unknown;
 
 const BODY_ORDER = [
-  'origin_owner_id', 'origin_owner_name', 'categories', 'provider', 'provider_version', 'origin_username', 'account_id', 'expires_in',
-  'metadata', 'multiple', 'label', 'type', 'integration_id', 'connector_profile_id',
+  'origin_owner_id',
+  'origin_owner_name',
+  'categories',
+  'provider',
+  'provider_version',
+  'origin_username',
+  'account_id',
+  'expires_in',
+  'metadata',
+  'multiple',
+  'label',
+  'type',
+  'integration_id',
+  'connector_profile_id',
 ] as const satisfies readonly (keyof ConnectSessionCreate)[];
 
 export interface BuiltRows {
@@ -50,7 +69,11 @@ export function buildRows(inputs: InputRow[], defaults: PartialBody): BuiltRows 
   const firstLineOfKey = new Map<string, number>();
   for (const input of inputs) {
     const own: string[] = [];
-    const body = rowBody(input.values, (message) => own.push(message), (warning) => warnings.set(warning, [...(warnings.get(warning) ?? []), input.line]));
+    const body = rowBody(
+      input.values,
+      (message) => own.push(message),
+      (warning) => warnings.set(warning, [...(warnings.get(warning) ?? []), input.line]),
+    );
     const merged: PartialBody = { ...defaults, ...body };
     if (defaults.metadata && body.metadata) merged.metadata = { ...defaults.metadata, ...body.metadata };
     for (const field of ['origin_owner_id', 'origin_owner_name'] as const) {
@@ -63,12 +86,17 @@ export function buildRows(inputs: InputRow[], defaults: PartialBody): BuiltRows 
     const key = keyOf(input.values.key, merged as ConnectSessionCreate);
     const earlier = firstLineOfKey.get(key);
     if (earlier !== undefined) {
-      problems.push({ line: input.line, message: `the same key as line ${earlier} (${key}): one row is one session; give each row its own value in a key column` });
+      problems.push({
+        line: input.line,
+        message: `the same key as line ${earlier} (${key}): one row is one session; give each row its own value in a key column`,
+      });
       continue;
     }
     firstLineOfKey.set(key, input.line);
     // In one order whatever the file's or the flags' order, as a single create sends them.
-    const ordered = Object.fromEntries(BODY_ORDER.filter((f) => merged[f] !== undefined).map((f) => [f, merged[f]])) as unknown as ConnectSessionCreate;
+    const ordered = Object.fromEntries(
+      BODY_ORDER.filter((f) => merged[f] !== undefined).map((f) => [f, merged[f]]),
+    ) as unknown as ConnectSessionCreate;
     rows.push({ line: input.line, key, body: ordered, fingerprint: fingerprint(ordered) });
   }
   return { rows, problems, warnings };
@@ -101,19 +129,24 @@ function rowBody(values: Record<string, Value>, problem: (message: string) => vo
     if (text !== '') body[field] = text;
   }
   if (body.provider !== undefined) body.provider = body.provider.toLowerCase();
-  if (body.provider_version !== undefined) warn('provider_version is deprecated by StackOne and can make session creation fail; it is sent as given');
+  if (body.provider_version !== undefined)
+    warn('provider_version is deprecated by StackOne and can make session creation fail; it is sent as given');
   const { categories, expires_in: expiresIn, metadata, multiple, type, key } = values;
   if (key !== undefined && key !== null && typeof key !== 'string' && typeof key !== 'number') problem('key must be text');
   if (categories !== undefined && categories !== null) {
     attempt(() => {
       const list = Array.isArray(categories) ? categories : [categories];
       if (list.some((c) => typeof c !== 'string')) throw new CliError('categories must be text, or a list of text');
-      body.categories = parseCategories((list as string[]).flatMap((c) => c.split(';')), 'categories');
+      body.categories = parseCategories(
+        (list as string[]).flatMap((c) => c.split(';')),
+        'categories',
+      );
     });
   }
   if (expiresIn !== undefined && expiresIn !== null) {
     attempt(() => {
-      if (typeof expiresIn !== 'string' && typeof expiresIn !== 'number') throw new CliError('expires_in must be seconds or a duration such as 7d');
+      if (typeof expiresIn !== 'string' && typeof expiresIn !== 'number')
+        throw new CliError('expires_in must be seconds or a duration such as 7d');
       const { seconds, warning } = parseExpiresIn(String(expiresIn), 'expires_in');
       body.expires_in = seconds;
       if (warning) warn(warning);
@@ -156,9 +189,16 @@ export function fingerprint(body: PartialBody): string {
   const canonical = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(canonical);
     if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+      );
     }
     return value;
   };
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex')
+    .slice(0, 16);
 }

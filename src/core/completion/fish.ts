@@ -1,4 +1,4 @@
-import { fishq, type CompletionCommand } from './spec.js';
+import { type CompletionCommand, fishq } from './spec.js';
 
 export function fishScript(bin: string, all: CompletionCommand[]): string {
   const lines = [
@@ -11,7 +11,10 @@ export function fishScript(bin: string, all: CompletionCommand[]): string {
     // At this command: its path has been typed, and none of its subcommands yet.
     const seen = c.path.map((w) => `__fish_seen_subcommand_from ${w}`);
     const subs = c.commands.map((s) => s.path.at(-1)!);
-    const here = [...(seen.length ? seen : ['__fish_use_subcommand']), ...(subs.length && seen.length ? [`not __fish_seen_subcommand_from ${subs.join(' ')}`] : [])];
+    const here = [
+      ...(seen.length ? seen : ['__fish_use_subcommand']),
+      ...(subs.length && seen.length ? [`not __fish_seen_subcommand_from ${subs.join(' ')}`] : []),
+    ];
     const condition = fishq(here.join('; and '));
     for (const sub of c.commands) {
       lines.push(`complete -c ${bin} -n ${condition} -a ${fishq(sub.path.at(-1)!)} -d ${fishq(sub.description)}`);
@@ -21,7 +24,9 @@ export function fishScript(bin: string, all: CompletionCommand[]): string {
       const names = o.names.map((n) => (n.startsWith('--') ? `-l ${n.slice(2)}` : `-s ${n.slice(1)}`)).join(' ');
       const value = o.values?.length
         ? ` -x -a ${fishq(o.list ? `(__fish_complete_list , 'string split " " ${o.values.join(' ')}')` : o.values.join(' '))}`
-        : o.takesValue ? ' -r' : '';
+        : o.takesValue
+          ? ' -r'
+          : '';
       lines.push(`complete -c ${bin} -n ${condition} ${names}${value} -d ${fishq(o.description)}`);
     }
   }

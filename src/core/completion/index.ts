@@ -8,7 +8,7 @@ import { fishScript } from './fish.js';
 import { bashScript, zshScript } from './posix.js';
 import type { CompletionCommand, Shell } from './spec.js';
 
-export { SHELLS, type CompletionCommand, type CompletionOption, type Shell } from './spec.js';
+export { type CompletionCommand, type CompletionOption, SHELLS, type Shell } from './spec.js';
 
 export function completionScript(shell: Shell, bin: string, root: CompletionCommand): string {
   const all = flatten(root);

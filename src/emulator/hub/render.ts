@@ -14,9 +14,20 @@ export function escapeHtml(value: unknown): string {
 }
 
 const CATEGORY_NAMES: Record<string, string> = {
-  ats: 'ATS', hris: 'HRIS', 'hris-legacy': 'HRIS (legacy)', crm: 'CRM', iam: 'IAM', lms: 'LMS', stackone: 'StackOne',
-  marketing: 'Marketing', documents: 'Documents', ticketing: 'Ticketing', screening: 'Screening',
-  messaging: 'Messaging', accounting: 'Accounting', scheduling: 'Scheduling',
+  ats: 'ATS',
+  hris: 'HRIS',
+  'hris-legacy': 'HRIS (legacy)',
+  crm: 'CRM',
+  iam: 'IAM',
+  lms: 'LMS',
+  stackone: 'StackOne',
+  marketing: 'Marketing',
+  documents: 'Documents',
+  ticketing: 'Ticketing',
+  screening: 'Screening',
+  messaging: 'Messaging',
+  accounting: 'Accounting',
+  scheduling: 'Scheduling',
 };
 
 const categoryName = (category: string): string => CATEGORY_NAMES[category] ?? category;
@@ -50,7 +61,9 @@ ${body}
 function logo(provider: string): string {
   let hash = 0;
   for (const char of provider) hash = (hash * 31 + char.charCodeAt(0)) % 360;
-  const letters = providerName(provider).replace(/[^A-Za-z0-9]/g, '').slice(0, 2);
+  const letters = providerName(provider)
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 2);
   return `<span class="logo" aria-hidden="true" style="background:hsl(${hash} 55% 42%)">${escapeHtml(letters)}</span>`;
 }
 
@@ -104,7 +117,10 @@ export interface HubPageOptions {
 export function hubPage(session: SessionRecord, { providers, fixed, now, problem }: HubPageOptions): string {
   const i = session.input;
   const connected = session.attempt?.status === 'authenticated';
-  const who = [i.origin_owner_id, i.origin_username].filter(Boolean).map((v) => escapeHtml(v)).join(' · ');
+  const who = [i.origin_owner_id, i.origin_username]
+    .filter(Boolean)
+    .map((v) => escapeHtml(v))
+    .join(' · ');
   const chips = [
     ...(i.categories && i.categories.length > 0 ? i.categories.map(categoryName) : ['All categories']).map(
       (c) => `<li class="chip">${escapeHtml(c)}</li>`,

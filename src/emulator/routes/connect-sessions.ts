@@ -1,12 +1,24 @@
+import { parseJson } from '../../lib/json.js';
 import { errorReply, isJsonContentType, jsonReply, type Reply } from '../http.js';
 import type { SessionInput } from '../types.js';
-import { validateAgainst, type Violation } from '../validation.js';
+import { type Violation, validateAgainst } from '../validation.js';
 import type { ApiRequest, Handler } from './context.js';
-import { parseJson } from '../../lib/json.js';
 
 const FIELDS = [
-  'origin_owner_id', 'origin_owner_name', 'categories', 'provider', 'provider_version', 'origin_username',
-  'account_id', 'expires_in', 'metadata', 'multiple', 'label', 'type', 'integration_id', 'connector_profile_id',
+  'origin_owner_id',
+  'origin_owner_name',
+  'categories',
+  'provider',
+  'provider_version',
+  'origin_username',
+  'account_id',
+  'expires_in',
+  'metadata',
+  'multiple',
+  'label',
+  'type',
+  'integration_id',
+  'connector_profile_id',
 ] as const;
 
 /** The JSON body, or the 400 StackOne gives for a body it cannot read. */

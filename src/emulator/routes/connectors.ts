@@ -17,7 +17,10 @@ function includes(query: URLSearchParams): Set<string> {
 export const listConnectors: Handler = (req) => {
   const include = includes(req.query);
   const listed = CATALOGUE.filter((c) => include.has('inactive') || c.active);
-  return jsonReply(200, listed.map((c) => connectorMeta(c, include)));
+  return jsonReply(
+    200,
+    listed.map((c) => connectorMeta(c, include)),
+  );
 };
 
 export const getConnector: Handler = (req, ctx, [provider]) => {

@@ -8,7 +8,13 @@ type Account = Record<string, unknown> & { id: string };
 
 /** Five accounts: three owners, several providers. */
 async function seed(emu: Emulator): Promise<void> {
-  const plan: [string, string][] = [['o1', 'bamboohr'], ['o1', 'hibob'], ['o2', 'bamboohr'], ['o2', 'greenhouse'], ['o3', 'salesforce']];
+  const plan: [string, string][] = [
+    ['o1', 'bamboohr'],
+    ['o1', 'hibob'],
+    ['o2', 'bamboohr'],
+    ['o2', 'greenhouse'],
+    ['o3', 'salesforce'],
+  ];
   for (const [owner, provider] of plan) {
     emu.connect((await createSession(emu, { origin_owner_id: owner, origin_owner_name: owner.toUpperCase(), provider })).id);
   }
@@ -30,12 +36,18 @@ describe('GET /accounts', () => {
     for (const account of all) conforms('LinkedAccount', account);
   });
 
-  it('carries the fields of StackOne\'s linked-account model the emulator can know: categories, shared', async () => {
+  it("carries the fields of StackOne's linked-account model the emulator can know: categories, shared", async () => {
     const emu = await emulator();
     emu.connect((await createSession(emu, { provider: 'greenhouse' })).id);
     emu.connect((await createSession(emu, { provider: 'not-in-the-catalogue', categories: ['crm'] })).id);
     const [known, unknown] = await list(emu, '');
-    expect(known).toMatchObject({ provider: 'greenhouse', provider_name: 'Greenhouse', categories: ['ats'], shared: false, status_reasons: [] });
+    expect(known).toMatchObject({
+      provider: 'greenhouse',
+      provider_name: 'Greenhouse',
+      categories: ['ats'],
+      shared: false,
+      status_reasons: [],
+    });
     expect(unknown).toMatchObject({ provider: 'not-in-the-catalogue', categories: ['crm'], shared: false });
     for (const account of [known, unknown]) conforms('LinkedAccount', account);
   });
@@ -44,8 +56,8 @@ describe('GET /accounts', () => {
     const emu = await emulator();
     await seed(emu);
     const all = await list(emu, '');
-    expect((await list(emu, '?origin_owner_id=o1')).map((a) => a['provider'])).toEqual(['bamboohr', 'hibob']);
-    expect((await list(emu, '?providers[]=bamboohr&providers[]=salesforce')).map((a) => a['origin_owner_id'])).toEqual(['o1', 'o2', 'o3']);
+    expect((await list(emu, '?origin_owner_id=o1')).map((a) => a.provider)).toEqual(['bamboohr', 'hibob']);
+    expect((await list(emu, '?providers[]=bamboohr&providers[]=salesforce')).map((a) => a.origin_owner_id)).toEqual(['o1', 'o2', 'o3']);
     expect(await list(emu, '?providers=greenhouse')).toHaveLength(1);
     expect(await list(emu, '?origin_owner_id=o2&providers=bamboohr')).toHaveLength(1);
     expect(await list(emu, '?status[]=active')).toHaveLength(5);
@@ -56,13 +68,17 @@ describe('GET /accounts', () => {
 
   it('never splits a filter value: a comma is part of the owner id, arrays repeat the key', async () => {
     const emu = await emulator();
-    for (const [owner, provider] of [['acme', 'bamboohr'], ['inc', 'hibob'], ['acme,inc', 'workday']] as const) {
+    for (const [owner, provider] of [
+      ['acme', 'bamboohr'],
+      ['inc', 'hibob'],
+      ['acme,inc', 'workday'],
+    ] as const) {
       emu.connect((await createSession(emu, { origin_owner_id: owner, origin_owner_name: 'Owner', provider })).id);
     }
-    expect((await list(emu, '?origin_owner_id=acme%2Cinc')).map((a) => a['provider'])).toEqual(['workday']);
-    expect((await list(emu, '?origin_owner_id=acme,inc')).map((a) => a['provider'])).toEqual(['workday']);
+    expect((await list(emu, '?origin_owner_id=acme%2Cinc')).map((a) => a.provider)).toEqual(['workday']);
+    expect((await list(emu, '?origin_owner_id=acme,inc')).map((a) => a.provider)).toEqual(['workday']);
     expect(await list(emu, '?providers=bamboohr,hibob')).toEqual([]);
-    expect((await list(emu, '?providers=bamboohr&providers=hibob')).map((a) => a['origin_owner_id'])).toEqual(['acme', 'inc']);
+    expect((await list(emu, '?providers=bamboohr&providers=hibob')).map((a) => a.origin_owner_id)).toEqual(['acme', 'inc']);
     expect(await list(emu, '?status=active,error')).toEqual([]);
     expect(await list(emu, '?origin_owner_id=%20acme')).toEqual([]);
   });
@@ -78,7 +94,7 @@ describe('GET /accounts', () => {
     // the spec types both as numbers: any number is accepted, only a non-number is refused
     expect((await list(emu, '?page=0&page_size=2')).map((a) => a.id)).toEqual(all.slice(0, 2).map((a) => a.id));
     expect((await list(emu, '?page=2&page_size=1.5')).map((a) => a.id)).toEqual([all[1]!.id]);
-    expect((await list(emu, '?page=-3&page_size=0'))).toHaveLength(5);
+    expect(await list(emu, '?page=-3&page_size=0')).toHaveLength(5);
     const bad = await call(emu, '/accounts?page_size=abc');
     expect(bad.status).toBe(400);
     expectStackOneError(await json(bad), 400);
@@ -113,20 +129,26 @@ describe('GET /connectors/meta', () => {
     const connectors = await json<Record<string, unknown>[]>(res);
     expect(connectors.length).toBeGreaterThanOrEqual(8);
     for (const c of connectors) conforms('ConnectorsMeta', c);
-    const providers = connectors.map((c) => c['provider']);
-    expect(providers).toEqual(expect.arrayContaining(['bamboohr', 'hibob', 'workday', 'personio', 'greenhouse', 'lever', 'salesforce', 'hubspot']));
+    const providers = connectors.map((c) => c.provider);
+    expect(providers).toEqual(
+      expect.arrayContaining(['bamboohr', 'hibob', 'workday', 'personio', 'greenhouse', 'lever', 'salesforce', 'hubspot']),
+    );
     expect(providers).not.toContain('deel');
-    expect(new Set(connectors.map((c) => c['category'])).size).toBeGreaterThanOrEqual(3);
+    expect(new Set(connectors.map((c) => c.category)).size).toBeGreaterThanOrEqual(3);
   });
 
   it('has the keys of a real response (StackOne examples repo): no active or resources unless asked, snake_case models', async () => {
     const emu = await emulator();
     const [first] = await json<Record<string, unknown>[]>(await call(emu, '/connectors/meta'));
     expect(Object.keys(first!).sort()).toEqual(['category', 'models', 'provider', 'provider_name']);
-    const employees = (first!['models'] as Record<string, Record<string, Record<string, unknown>>>)['employees']!;
-    expect(employees['list']).toMatchObject({ api_path: '/unified/hris/employees', operation_type: 'read', output: { default_fields: expect.any(Array), expand_fields: [] } });
-    expect(employees['get']).toMatchObject({ api_path: '/unified/hris/employees/:id', operation_type: 'read' });
-    expect(employees['create']).toMatchObject({ operation_type: 'write', input: { default_fields: expect.any(Array) } });
+    const employees = (first!.models as Record<string, Record<string, Record<string, unknown>>>).employees!;
+    expect(employees.list).toMatchObject({
+      api_path: '/unified/hris/employees',
+      operation_type: 'read',
+      output: { default_fields: expect.any(Array), expand_fields: [] },
+    });
+    expect(employees.get).toMatchObject({ api_path: '/unified/hris/employees/:id', operation_type: 'read' });
+    expect(employees.create).toMatchObject({ operation_type: 'write', input: { default_fields: expect.any(Array) } });
     const text = JSON.stringify(first);
     for (const camel of ['apiPath', 'defaultFields', 'expandFields', 'operationType']) expect(text).not.toContain(camel);
   });
@@ -136,8 +158,8 @@ describe('GET /connectors/meta', () => {
     const active = await json<unknown[]>(await call(emu, '/connectors/meta'));
     const all = await json<Record<string, unknown>[]>(await call(emu, '/connectors/meta?include=field_path,inactive'));
     expect(all.length).toBeGreaterThan(active.length);
-    expect(all.find((c) => c['provider'] === 'deel')).toMatchObject({ active: false });
-    expect(all.find((c) => c['provider'] === 'hibob')).toMatchObject({ active: true });
+    expect(all.find((c) => c.provider === 'deel')).toMatchObject({ active: false });
+    expect(all.find((c) => c.provider === 'hibob')).toMatchObject({ active: true });
     expect(all.every((c) => !('resources' in c))).toBe(true);
     const withLogos = await json<Record<string, unknown>[]>(await call(emu, '/connectors/meta?include=resources'));
     for (const c of withLogos) conforms('ConnectorsMeta', c);
@@ -153,11 +175,14 @@ describe('GET /connectors/meta', () => {
     conforms('ConnectorsMeta', hibob);
     expect(hibob).toMatchObject({ provider: 'hibob', provider_name: 'HiBob', category: 'hris' });
     expect(hibob).not.toHaveProperty('active');
-    expect(await json(await call(emu, '/connectors/meta/hibob?include=resources,inactive'))).toMatchObject({ active: true, resources: expect.any(Object) });
+    expect(await json(await call(emu, '/connectors/meta/hibob?include=resources,inactive'))).toMatchObject({
+      active: true,
+      resources: expect.any(Object),
+    });
     expect((await call(emu, '/connectors/meta/nope')).status).toBe(404);
   });
 
-  it('feeds the CLI\'s provider picker: every enabled provider of the chosen categories is offered', async () => {
+  it("feeds the CLI's provider picker: every enabled provider of the chosen categories is offered", async () => {
     const emu = await emulator();
     const connectors = await json<ConnectorMeta[]>(await call(emu, '/connectors/meta'));
     expect([...offeredConnectors(connectors, ['hris']).keys()]).toEqual(['bamboohr', 'hibob', 'workday', 'personio']);

@@ -15,7 +15,7 @@ type Attempt = {
 async function attempt(emu: Awaited<ReturnType<typeof emulator>>, id: number): Promise<Attempt> {
   const session = await getSession(emu, id);
   conforms('ConnectSession', session);
-  return session['latest_connection_attempt'] as Attempt;
+  return session.latest_connection_attempt as Attempt;
 }
 
 async function accounts(emu: Awaited<ReturnType<typeof emulator>>, query = ''): Promise<Record<string, unknown>[]> {
@@ -33,7 +33,12 @@ describe('connection attempts', () => {
 
     emu.fail(s.id);
     const failed = await attempt(emu, s.id);
-    expect(failed).toMatchObject({ id: pending.id, status: 'error', oauth_error_code: 'access_denied', oauth_error_description: 'The user denied access' });
+    expect(failed).toMatchObject({
+      id: pending.id,
+      status: 'error',
+      oauth_error_code: 'access_denied',
+      oauth_error_description: 'The user denied access',
+    });
     expect(Date.parse(failed.updated_at)).toBeGreaterThan(Date.parse(pending.updated_at));
 
     emu.connect(s.id);
@@ -47,7 +52,13 @@ describe('connection attempts', () => {
 
     const [account] = await accounts(emu);
     conforms('LinkedAccount', account);
-    expect(account).toMatchObject({ id: done.account_secure_id, provider: 'bamboohr', provider_name: 'BambooHR', status: 'active', origin_owner_id: 'cust-42' });
+    expect(account).toMatchObject({
+      id: done.account_secure_id,
+      provider: 'bamboohr',
+      provider_name: 'BambooHR',
+      status: 'active',
+      origin_owner_id: 'cust-42',
+    });
   });
 
   it('moves updated_at on every change even when the clock stands still', async () => {
@@ -78,7 +89,11 @@ describe('connection attempts', () => {
     const emu = await emulator();
     const s = await createSession(emu);
     emu.fail(s.id, { code: 'invalid_scope', description: 'Scope missing' });
-    expect(await attempt(emu, s.id)).toMatchObject({ status: 'error', oauth_error_code: 'invalid_scope', oauth_error_description: 'Scope missing' });
+    expect(await attempt(emu, s.id)).toMatchObject({
+      status: 'error',
+      oauth_error_code: 'invalid_scope',
+      oauth_error_description: 'Scope missing',
+    });
     emu.cancel(s.id);
     expect(await attempt(emu, s.id)).toMatchObject({ status: 'cancelled', account_secure_id: null, oauth_error_code: null });
   });
@@ -92,7 +107,11 @@ describe('connection attempts', () => {
     const byCategory = await createSession(emu, { categories: ['ats'], origin_owner_id: 'o3' });
     emu.connect(byCategory.id);
     const list = await accounts(emu);
-    expect(list.map((a) => [a['origin_owner_id'], a['provider']])).toEqual([['o1', 'workday'], ['o2', 'hubspot'], ['o3', 'greenhouse']]);
+    expect(list.map((a) => [a.origin_owner_id, a.provider])).toEqual([
+      ['o1', 'workday'],
+      ['o2', 'hubspot'],
+      ['o3', 'greenhouse'],
+    ]);
   });
 
   it('updates the account of the same owner id + name + provider instead of creating one', async () => {
@@ -104,10 +123,10 @@ describe('connection attempts', () => {
     emu.connect(second.id);
     const list = await accounts(emu);
     expect(list).toHaveLength(1);
-    expect(list[0]!['id']).toBe(before['id']);
-    expect(list[0]!['label']).toBe('Renamed');
-    expect(Date.parse(String(list[0]!['updated_at']))).toBeGreaterThan(Date.parse(String(before['updated_at'])));
-    expect((await attempt(emu, second.id)).account_secure_id).toBe(before['id']);
+    expect(list[0]!.id).toBe(before.id);
+    expect(list[0]!.label).toBe('Renamed');
+    expect(Date.parse(String(list[0]!.updated_at))).toBeGreaterThan(Date.parse(String(before.updated_at)));
+    expect((await attempt(emu, second.id)).account_secure_id).toBe(before.id);
 
     // a different name, or a different provider, is another account
     emu.connect((await createSession(emu, { provider: 'bamboohr', origin_owner_name: 'Acme GmbH' })).id);
@@ -122,19 +141,19 @@ describe('connection attempts', () => {
     emu.connect(multi.id);
     const list = await accounts(emu);
     expect(list).toHaveLength(2);
-    expect((await attempt(emu, multi.id)).account_secure_id).toBe(list[1]!['id']);
+    expect((await attempt(emu, multi.id)).account_secure_id).toBe(list[1]!.id);
   });
 
   it('updates the given account in edit mode (account_id), with its provider', async () => {
     const emu = await emulator();
     emu.connect((await createSession(emu, { provider: 'personio' })).id);
     const [original] = await accounts(emu);
-    const edit = await createSession(emu, { account_id: original!['id'], origin_owner_id: 'someone-else', multiple: true });
+    const edit = await createSession(emu, { account_id: original!.id, origin_owner_id: 'someone-else', multiple: true });
     emu.connect(edit.id, { provider: 'hibob' });
     const list = await accounts(emu);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ id: original!['id'], provider: 'personio' });
-    expect((await attempt(emu, edit.id)).account_secure_id).toBe(original!['id']);
+    expect(list[0]).toMatchObject({ id: original!.id, provider: 'personio' });
+    expect((await attempt(emu, edit.id)).account_secure_id).toBe(original!.id);
   });
 
   it('keeps a connected session connected: fail, cancel and startAttempt throw a 409, connect again reconnects', async () => {
@@ -142,7 +161,9 @@ describe('connection attempts', () => {
     const s = await createSession(emu, { categories: ['hris'] });
     const connected = emu.connect(s.id, { provider: 'hibob' }).latest_connection_attempt!;
     for (const undo of [() => emu.cancel(s.id), () => emu.fail(s.id), () => emu.startAttempt(s.id)]) {
-      expect(undo).toThrow(expect.objectContaining({ name: 'EmulatorStateError', status: 409, message: expect.stringMatching(/already connected/) }));
+      expect(undo).toThrow(
+        expect.objectContaining({ name: 'EmulatorStateError', status: 409, message: expect.stringMatching(/already connected/) }),
+      );
     }
     expect(await attempt(emu, s.id)).toEqual(connected);
     // a reconnection is a new attempt; the same owner and provider keep the same account

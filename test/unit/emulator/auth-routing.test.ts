@@ -23,7 +23,7 @@ describe('authentication', () => {
     expect(res.status).toBe(401);
     const body = await json(res);
     expectStackOneError(body, 401);
-    expect(body['message']).toBe('Unauthorized');
+    expect(body.message).toBe('Unauthorized');
     expect(Object.keys(body).sort()).toEqual(['message', 'statusCode', 'timestamp']);
   });
 
@@ -39,7 +39,7 @@ describe('authentication', () => {
     expect((await call(emu, '/accounts', { key: 'v1.eu1.other' })).status).toBe(401);
   });
 
-  it('accepts the key encoded without the trailing colon, as StackOne\'s hub client sends it', async () => {
+  it("accepts the key encoded without the trailing colon, as StackOne's hub client sends it", async () => {
     const emu = await emulator({ apiKey: KEY });
     const noColon = `Basic ${Buffer.from(KEY).toString('base64')}`;
     expect((await call(emu, '/accounts', { key: null, headers: { authorization: noColon } })).status).toBe(200);
@@ -86,7 +86,7 @@ describe('routing', () => {
     expect(res.status).toBe(404);
     const body = await json(res);
     expectStackOneError(body, 404);
-    expect(body['message']).toBe('Cannot GET /unified/hris/employees');
+    expect(body.message).toBe('Cannot GET /unified/hris/employees');
   });
 
   it('answers 405 with Allow for a wrong method on a known route', async () => {

@@ -10,12 +10,19 @@ describe('POST /connect_sessions', () => {
     expect(res.status).toBe(201);
     const body = await json(res);
     conforms('ConnectSessionTokenAuthLink', body);
-    expect(body).toMatchObject({ ...OWNER, categories: ['hris', 'hris-legacy'], provider: 'bamboohr', label: 'Main', metadata: { plan: 'pro' }, type: 'test' });
-    expect(body['latest_connection_attempt']).toBeNull();
+    expect(body).toMatchObject({
+      ...OWNER,
+      categories: ['hris', 'hris-legacy'],
+      provider: 'bamboohr',
+      label: 'Main',
+      metadata: { plan: 'pro' },
+      type: 'test',
+    });
+    expect(body.latest_connection_attempt).toBeNull();
     expect(body).not.toHaveProperty('expires_in');
-    expect(body['token']).toMatch(/^[A-Za-z0-9_-]{32,}$/);
-    expect(body['auth_link_url']).toBe(`${emu.url}/hub?token=${String(body['token'])}`);
-    expect(Date.parse(String(body['created_at']))).not.toBeNaN();
+    expect(body.token).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(body.auth_link_url).toBe(`${emu.url}/hub?token=${String(body.token)}`);
+    expect(Date.parse(String(body.created_at))).not.toBeNaN();
   });
 
   it('gives each session a new, increasing numeric id and a new token', async () => {
@@ -69,7 +76,7 @@ describe('POST /connect_sessions', () => {
     expect(await json(empty)).toMatchObject({ origin_owner_id: '', origin_owner_name: ' ' });
     const typeNull = await call(emu, '/connect_sessions', { body: { ...OWNER, type: null } });
     expect(typeNull.status).toBe(201);
-    expect((await json(typeNull))['type']).toBe('production');
+    expect((await json(typeNull)).type).toBe('production');
     const at = (seconds: number) => createSession(emu, { expires_in: seconds });
     const [zero, negative, fraction, huge] = await Promise.all([at(0), at(-5), at(1.5), at(1e300)]);
     // expires_in 0 or less: expired from the start; 1.5 s: live for 1.5 s; a huge one: never
@@ -155,9 +162,9 @@ describe('POST /connect_sessions/authenticate', () => {
     expect(res.status).toBe(201);
     const body = await json(res);
     conforms('ConnectSession', body);
-    expect(body['id']).toBe(created.id);
+    expect(body.id).toBe(created.id);
     expect(body).not.toHaveProperty('token');
-    expect(body['latest_connection_attempt']).toBeNull();
+    expect(body.latest_connection_attempt).toBeNull();
   });
 
   it('answers 400 without a token and 401 for an unknown or empty token', async () => {

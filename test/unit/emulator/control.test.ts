@@ -25,7 +25,7 @@ describe('recorded requests', () => {
     expect(create!.body).toEqual({ origin_owner_id: 'cust-42', origin_owner_name: 'Acme Ltd', categories: ['hris'] });
     expect(JSON.parse(create!.rawBody)).toEqual(create!.body);
     // in-process, the header is raw so tests can check the Basic encoding
-    expect(create!.headers['authorization']).toBe(basic(KEY));
+    expect(create!.headers.authorization).toBe(basic(KEY));
     expect(create!.headers['user-agent']).toBe('unit-test/1.0');
     expect(list!.query).toEqual({ 'providers[]': ['a', 'b'], page_size: '1' });
     expect(typeof create!.at).toBe('number');
@@ -56,9 +56,9 @@ describe('control API over HTTP', () => {
     await createSession(emu);
     const recorded = await json<RecordedRequest[]>(await control(emu.url, '/requests'));
     expect(recorded).toHaveLength(1);
-    expect(recorded[0]!.headers['authorization']).toBe('Basic <redacted>');
+    expect(recorded[0]!.headers.authorization).toBe('Basic <redacted>');
     expect(JSON.stringify(recorded)).not.toContain(basic(KEY).slice(6));
-    expect(emu.requests[0]!.headers['authorization']).toBe(basic(KEY));
+    expect(emu.requests[0]!.headers.authorization).toBe(basic(KEY));
     expect((await control(emu.url, '/requests', 'DELETE')).status).toBe(204);
     expect(await json(await control(emu.url, '/requests'))).toEqual([]);
   });
@@ -71,18 +71,18 @@ describe('control API over HTTP', () => {
     expect((await json<{ latest_connection_attempt: { status: string } }>(started)).latest_connection_attempt.status).toBe('pending');
 
     await control(emu.url, `/sessions/${s.id}/fail`, 'POST', { code: 'server_error', description: 'Boom' });
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'error', oauth_error_code: 'server_error' });
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toMatchObject({ status: 'error', oauth_error_code: 'server_error' });
 
     // an empty body is fine
     expect((await fetch(`${emu.url}/_emulator/sessions/${s.id}/cancel`, { method: 'POST' })).status).toBe(200);
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'cancelled' });
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toMatchObject({ status: 'cancelled' });
 
     const connected = await json<{ latest_connection_attempt: { status: string; account_secure_id: string } }>(
       await control(emu.url, `/sessions/${s.id}/connect`, 'POST', { provider: 'salesforce' }),
     );
     expect(connected.latest_connection_attempt.status).toBe('authenticated');
     const account = await json(await call(emu, `/accounts/${connected.latest_connection_attempt.account_secure_id}`));
-    expect(account['provider']).toBe('salesforce');
+    expect(account.provider).toBe('salesforce');
 
     expect((await control(emu.url, `/sessions/${s.id}/expire`, 'POST')).status).toBe(200);
     const gone = await control(emu.url, `/sessions/${s.id}/connect`, 'POST');
@@ -93,15 +93,17 @@ describe('control API over HTTP', () => {
   it('answers 409 to fail, cancel or start on a connected session, which stays connected', async () => {
     const emu = await emulator();
     const s = await createSession(emu, { categories: ['crm'] });
-    const connected = await json<{ latest_connection_attempt: Record<string, unknown> }>(await control(emu.url, `/sessions/${s.id}/connect`, 'POST', { provider: 'hubspot' }));
+    const connected = await json<{ latest_connection_attempt: Record<string, unknown> }>(
+      await control(emu.url, `/sessions/${s.id}/connect`, 'POST', { provider: 'hubspot' }),
+    );
     for (const action of ['cancel', 'fail', 'start']) {
       const res = await control(emu.url, `/sessions/${s.id}/${action}`, 'POST', {});
       expect(res.status, action).toBe(409);
       const body = await json(res);
       expectStackOneError(body, 409);
-      expect(body['message']).toMatch(/already connected/);
+      expect(body.message).toMatch(/already connected/);
     }
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toEqual(connected.latest_connection_attempt);
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toEqual(connected.latest_connection_attempt);
   });
 
   it('lists sessions with their tokens and links', async () => {
@@ -125,7 +127,7 @@ describe('control API over HTTP', () => {
     const emu = await emulator();
     const badFault = await control(emu.url, '/faults', 'POST', [{ kind: 'explode' }]);
     expect(badFault.status).toBe(400);
-    expect((await json(badFault))['message']).toMatch(/kind must be one of/);
+    expect((await json(badFault)).message).toMatch(/kind must be one of/);
     expect((await control(emu.url, '/faults', 'POST', { kind: 'reset' })).status).toBe(400);
     const s = await createSession(emu);
     expect((await control(emu.url, `/sessions/${s.id}/connect`, 'POST', { provider: 7 })).status).toBe(400);

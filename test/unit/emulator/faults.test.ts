@@ -13,21 +13,27 @@ describe('scripted faults', () => {
     expect(emu.requests.map((r) => r.status)).toEqual([503, 200]);
   });
 
-  it('status: StackOne\'s messages; a 408 or 429 carries Retry-After even when none was scripted', async () => {
+  it("status: StackOne's messages; a 408 or 429 carries Retry-After even when none was scripted", async () => {
     const emu = await emulator();
-    emu.injectFaults([{ kind: 'status', status: 408 }, { kind: 'status', status: 429 }, { kind: 'status', status: 403 }, { kind: 'status', status: 412 }, { kind: 'status', status: 500 }]);
+    emu.injectFaults([
+      { kind: 'status', status: 408 },
+      { kind: 'status', status: 429 },
+      { kind: 'status', status: 403 },
+      { kind: 'status', status: 412 },
+      { kind: 'status', status: 500 },
+    ]);
     const timedOut = await call(emu, '/accounts');
     expect(timedOut.status).toBe(408);
     expect(timedOut.headers.get('retry-after')).toBe('1');
-    expect((await json(timedOut))['message']).toBe('Request timed out');
+    expect((await json(timedOut)).message).toBe('Request timed out');
     const limited = await call(emu, '/accounts');
     expect(limited.headers.get('retry-after')).toBe('1');
-    expect((await json(limited))['message']).toBe('Too many requests');
-    expect((await json(await call(emu, '/accounts')))['message']).toBe('Forbidden resource');
-    expect((await json(await call(emu, '/accounts')))['message']).toBe('Precondition failed');
+    expect((await json(limited)).message).toBe('Too many requests');
+    expect((await json(await call(emu, '/accounts'))).message).toBe('Forbidden resource');
+    expect((await json(await call(emu, '/accounts'))).message).toBe('Precondition failed');
     const failed = await call(emu, '/accounts');
     expect(failed.headers.get('retry-after')).toBeNull();
-    expect((await json(failed))['message']).toBe('Internal server error');
+    expect((await json(failed)).message).toBe('Internal server error');
     emu.injectFaults([{ kind: 'status', status: 408, retryAfter: 60 }]);
     expect((await call(emu, '/accounts')).headers.get('retry-after')).toBe('60');
   });

@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../../../src/emulator/index.js';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../../src/emulator/index.js';
 import { createSpecValidator } from '../../../src/emulator/validation.js';
 
 export const KEY = 'v1.eu1.unit-test-key';
@@ -34,7 +34,7 @@ export interface CallOptions {
 /** An API request as a well-behaved client sends it: User-Agent, Basic auth, JSON. */
 export function call(emu: Emulator, path: string, opts: CallOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { 'user-agent': 'unit-test/1.0', accept: 'application/json', ...opts.headers };
-  if (opts.key !== null) headers['authorization'] = basic(opts.key ?? KEY);
+  if (opts.key !== null) headers.authorization = basic(opts.key ?? KEY);
   let body: string | undefined;
   if (opts.body !== undefined) {
     body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
@@ -77,7 +77,7 @@ export function conforms(schemaName: string, value: unknown): void {
 }
 
 export function expectStackOneError(body: Record<string, unknown>, status: number): void {
-  if (body['statusCode'] !== status || typeof body['message'] !== 'string' || Number.isNaN(Date.parse(String(body['timestamp'])))) {
+  if (body.statusCode !== status || typeof body.message !== 'string' || Number.isNaN(Date.parse(String(body.timestamp)))) {
     throw new Error(`not StackOne's error shape for ${status}: ${JSON.stringify(body)}`);
   }
 }

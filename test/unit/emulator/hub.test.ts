@@ -3,10 +3,16 @@ import { call, createSession, emulator, getSession } from './helpers.js';
 
 /** The hub's form as a browser posts it; fetch follows the 303 to the result page unless told not to. */
 function post(url: string, form: Record<string, string>, redirect: 'follow' | 'manual' = 'follow'): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString(), redirect });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+    redirect,
+  });
 }
 
-const checked = (html: string): string[] => [...html.matchAll(/<input type="radio" name="provider" value="([^"]*)" required checked>/g)].map((m) => m[1]!);
+const checked = (html: string): string[] =>
+  [...html.matchAll(/<input type="radio" name="provider" value="([^"]*)" required checked>/g)].map((m) => m[1]!);
 const buttons = (html: string): string[] => [...html.matchAll(/<button[^>]*data-testid="([^"]+)"/g)].map((m) => m[1]!);
 
 function options(html: string): string[] {
@@ -16,7 +22,11 @@ function options(html: string): string[] {
 describe('hub page', () => {
   it('shows who connects (escaped), the categories and the providers of those categories', async () => {
     const emu = await emulator();
-    const s = await createSession(emu, { origin_owner_name: '<script>alert("x")</script> & Co', origin_owner_id: "o'1", categories: ['ats', 'crm'] });
+    const s = await createSession(emu, {
+      origin_owner_name: '<script>alert("x")</script> & Co',
+      origin_owner_id: "o'1",
+      categories: ['ats', 'crm'],
+    });
     const res = await fetch(s.auth_link_url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -40,7 +50,7 @@ describe('hub page', () => {
     const emu = await emulator();
     const first = await createSession(emu, { categories: ['hris'] });
     emu.connect(first.id, { provider: 'personio' });
-    const accountId = ((await getSession(emu, first.id))['latest_connection_attempt'] as { account_secure_id: string }).account_secure_id;
+    const accountId = ((await getSession(emu, first.id)).latest_connection_attempt as { account_secure_id: string }).account_secure_id;
     const edit = await createSession(emu, { account_id: accountId, categories: ['hris', 'ats'] });
     const html = await (await fetch(edit.auth_link_url)).text();
     expect(html).toContain(`data-testid="edit-mode">Reconnecting the existing account <code>${accountId}</code>`);
@@ -91,7 +101,7 @@ describe('hub page', () => {
     expect(await (await fetch(`${emu.url}${location}`)).text()).toBe(html);
     expect(await getSession(emu, s.id)).toEqual(first);
     expect(html).toContain('data-testid="result" data-status="authenticated"');
-    const attempt = (await getSession(emu, s.id))['latest_connection_attempt'] as { status: string; account_secure_id: string };
+    const attempt = (await getSession(emu, s.id)).latest_connection_attempt as { status: string; account_secure_id: string };
     expect(attempt.status).toBe('authenticated');
     expect(html).toContain(`<code data-testid="account-id">${attempt.account_secure_id}</code>`);
     expect(emu.requests.filter((r) => r.path.startsWith('/hub'))).toEqual([]);
@@ -104,13 +114,13 @@ describe('hub page', () => {
     expect(failed).toContain('data-status="error"');
     expect(failed).toContain('access_denied');
     expect(failed).toContain(`href="/hub?token=${encodeURIComponent(s.token)}" data-testid="try-again"`);
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'error' });
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toMatchObject({ status: 'error' });
     const again = await (await fetch(s.auth_link_url)).text();
     expect(again).toContain('data-testid="last-attempt" data-status="error"');
     expect(again).toContain('The last attempt failed: access_denied');
     const cancelled = await (await post(`${emu.url}/hub/attempt`, { token: s.token, action: 'cancel' })).text();
     expect(cancelled).toContain('data-status="cancelled"');
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'cancelled' });
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toMatchObject({ status: 'cancelled' });
   });
 
   it('once connected: the reopened link offers only Connect again; a Fail or Cancel posted from an old page is refused (409)', async () => {
@@ -132,10 +142,10 @@ describe('hub page', () => {
     expect(await getSession(emu, s.id)).toEqual(connected);
     // Connect again is a reconnection: a new attempt, the same account
     const again = await (await post(`${emu.url}/hub/attempt`, { token: s.token, provider: 'personio', action: 'connect' })).text();
-    const attempt = (await getSession(emu, s.id))['latest_connection_attempt'] as { id: string; account_secure_id: string };
-    expect(attempt.id).not.toBe((connected['latest_connection_attempt'] as { id: string }).id);
+    const attempt = (await getSession(emu, s.id)).latest_connection_attempt as { id: string; account_secure_id: string };
+    expect(attempt.id).not.toBe((connected.latest_connection_attempt as { id: string }).id);
     expect(again).toContain(`<code data-testid="account-id">${attempt.account_secure_id}</code>`);
-    expect(attempt.account_secure_id).toBe((connected['latest_connection_attempt'] as { account_secure_id: string }).account_secure_id);
+    expect(attempt.account_secure_id).toBe((connected.latest_connection_attempt as { account_secure_id: string }).account_secure_id);
   });
 
   it('a result page with nothing finished goes back to the hub; a cancel before any choice names no provider', async () => {
@@ -154,7 +164,7 @@ describe('hub page', () => {
     const s = await createSession(emu, { provider: 'workday' });
     expect((await post(`${emu.url}/hub/attempt`, { token: s.token, provider: 'hibob', action: 'connect' })).status).toBe(400);
     expect((await post(`${emu.url}/hub/attempt`, { token: s.token, action: 'explode' })).status).toBe(400);
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toBeNull();
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toBeNull();
   });
 
   it('answers 404 for an unknown token and 410 once the session expired', async () => {

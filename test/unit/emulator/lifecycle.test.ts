@@ -8,9 +8,8 @@ function resources(): Record<string, number> {
   return counts;
 }
 
-
 async function status(emu: Awaited<ReturnType<typeof emulator>>, id: number): Promise<string | undefined> {
-  const attempt = (await getSession(emu, id))['latest_connection_attempt'] as { status: string } | null;
+  const attempt = (await getSession(emu, id)).latest_connection_attempt as { status: string } | null;
   return attempt?.status;
 }
 
@@ -29,9 +28,11 @@ describe('close()', () => {
     // Sockets finish closing on the next turns of the event loop (counted without a timer of our own).
     const settled = () => {
       const after = resources();
-      return (after['TCPServerWrap'] ?? 0) === (before['TCPServerWrap'] ?? 0)
-        && (after['TCPSocketWrap'] ?? 0) <= (before['TCPSocketWrap'] ?? 0)
-        && (after['Timeout'] ?? 0) <= (before['Timeout'] ?? 0);
+      return (
+        (after.TCPServerWrap ?? 0) === (before.TCPServerWrap ?? 0) &&
+        (after.TCPSocketWrap ?? 0) <= (before.TCPSocketWrap ?? 0) &&
+        (after.Timeout ?? 0) <= (before.Timeout ?? 0)
+      );
     };
     for (let turn = 0; turn < 10_000 && !settled(); turn++) await new Promise((resolve) => setImmediate(resolve));
     expect(settled(), JSON.stringify(resources())).toBe(true);
@@ -57,7 +58,7 @@ describe('auto-complete', () => {
     return { now: () => t, advance: (ms: number) => void (t += ms) };
   }
 
-  it('puts a pending attempt half way, then connects at afterMs, on the emulator\'s clock', async () => {
+  it("puts a pending attempt half way, then connects at afterMs, on the emulator's clock", async () => {
     const clock = fakeClock();
     const emu = await emulator({ autoComplete: { afterMs: 800 }, now: clock.now });
     const s = await createSession(emu, { categories: ['ats'] });
@@ -69,16 +70,16 @@ describe('auto-complete', () => {
     expect(await status(emu, s.id)).toBe('pending');
     clock.advance(1);
     const session = await getSession(emu, s.id);
-    const attempt = session['latest_connection_attempt'] as Record<string, string>;
-    expect(attempt['status']).toBe('authenticated');
+    const attempt = session.latest_connection_attempt as Record<string, string>;
+    expect(attempt.status).toBe('authenticated');
     // Stamped when it happened, not when it was looked at.
-    expect(attempt['created_at']).toBe('2026-11-28T12:00:00.400Z');
-    expect(attempt['updated_at']).toMatch(/^2026-11-28T12:00:00\.80\dZ$/); // each change moves it on by at least 1 ms
+    expect(attempt.created_at).toBe('2026-11-28T12:00:00.400Z');
+    expect(attempt.updated_at).toMatch(/^2026-11-28T12:00:00\.80\dZ$/); // each change moves it on by at least 1 ms
     const [account] = (await (await call(emu, '/accounts')).json()) as { provider: string }[];
     expect(account!.provider).toBe('greenhouse');
   });
 
-  it('a delay past setTimeout\'s limit (25 days) does not fire at once', async () => {
+  it("a delay past setTimeout's limit (25 days) does not fire at once", async () => {
     const clock = fakeClock();
     const emu = await emulator({ autoComplete: { afterMs: 25 * 86_400_000 }, now: clock.now });
     const s = await createSession(emu, { expires_in: 30 * 86_400 });
@@ -103,7 +104,7 @@ describe('auto-complete', () => {
     const emu = await emulator({ autoComplete: { afterMs: 60, outcome: 'fail', provider: 'lever' }, now: clock.now });
     const failing = await createSession(emu);
     clock.advance(60);
-    const failed = (await getSession(emu, failing.id))['latest_connection_attempt'] as Record<string, unknown>;
+    const failed = (await getSession(emu, failing.id)).latest_connection_attempt as Record<string, unknown>;
     expect(failed).toMatchObject({ status: 'error', oauth_error_code: 'access_denied' });
     const [account] = (await (await call(emu, '/accounts')).json()) as unknown[];
     expect(account).toBeUndefined();
@@ -139,7 +140,10 @@ describe('the library', () => {
     const started = emu.startAttempt(s.id, { provider: 'hibob' });
     expect(started).toEqual(await getSession(emu, s.id));
     expect(started).not.toHaveProperty('token');
-    expect(emu.fail(s.id, { code: 'invalid_grant' }).latest_connection_attempt).toMatchObject({ status: 'error', oauth_error_code: 'invalid_grant' });
+    expect(emu.fail(s.id, { code: 'invalid_grant' }).latest_connection_attempt).toMatchObject({
+      status: 'error',
+      oauth_error_code: 'invalid_grant',
+    });
     expect(emu.cancel(s.id).latest_connection_attempt?.status).toBe('cancelled');
     const connected = emu.connect(s.id);
     expect(connected).toEqual(await getSession(emu, s.id));

@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import type { Emulator } from '../../../src/emulator/index.js';
 import { crossOrigin, hostAllowed } from '../../../src/emulator/guard.js';
+import type { Emulator } from '../../../src/emulator/index.js';
 import { basic, call, createSession, emulator, expectStackOneError, getSession } from './helpers.js';
 
 interface Raw {
@@ -26,7 +26,11 @@ function raw(emu: Emulator, path: string, headers: Record<string, string>, metho
 
 /** What a page on another origin can send without a preflight: a text/plain POST, with its Origin. */
 function simplePost(url: string, origin: string | undefined, body = '{}', extra: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...(origin ? { origin } : {}), ...extra }, body });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...(origin ? { origin } : {}), ...extra },
+    body,
+  });
 }
 
 function form(url: string, fields: Record<string, string>, headers: Record<string, string>): Promise<Response> {
@@ -55,20 +59,31 @@ describe('DNS rebinding: a Host the emulator does not serve', () => {
     expect(hub.body).not.toContain(s.token);
     const connect = await raw(emu, `/_emulator/sessions/${s.id}/connect`, { host: foreign }, 'POST');
     expect(connect.status).toBe(403);
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toBeNull();
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toBeNull();
   });
 
   it('serves loopback names on any port (a port mapping), and the host of publicUrl', async () => {
     const emu = await emulator({ publicUrl: 'http://emulator.test:4010' });
-    for (const host of [`127.0.0.1:${emu.port}`, `localhost:${emu.port}`, 'localhost:8080', '[::1]:4010', 'app.localhost', 'emulator.test:4010', 'EMULATOR.TEST']) {
+    for (const host of [
+      `127.0.0.1:${emu.port}`,
+      `localhost:${emu.port}`,
+      'localhost:8080',
+      '[::1]:4010',
+      'app.localhost',
+      'emulator.test:4010',
+      'EMULATOR.TEST',
+    ]) {
       expect((await raw(emu, '/_emulator/health', { host })).status, host).toBe(200);
     }
     expect((await raw(emu, '/_emulator/health', { host: 'emulator.test.attacker.example' })).status).toBe(403);
   });
 
-  it('listening on all addresses, serves the machine\'s own addresses and no other name', async () => {
+  it("listening on all addresses, serves the machine's own addresses and no other name", async () => {
     const emu = await emulator({ host: '0.0.0.0' });
-    const own = Object.values(networkInterfaces()).flat().find((i) => i?.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
+    const own =
+      Object.values(networkInterfaces())
+        .flat()
+        .find((i) => i?.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1';
     expect((await raw(emu, '/_emulator/health', { host: `${own}:${emu.port}` })).status).toBe(200);
     expect((await raw(emu, '/_emulator/health', { host: `203.0.113.9:${emu.port}` })).status).toBe(403);
     expect((await raw(emu, '/_emulator/health', { host: `somebody.example:${emu.port}` })).status).toBe(403);
@@ -96,11 +111,13 @@ describe('cross-origin writes', () => {
     expect((await simplePost(`${emu.url}/_emulator/sessions/${s.id}/connect`, 'null')).status).toBe(403);
     // another port of the same machine is another origin too
     expect((await simplePost(`${emu.url}/_emulator/sessions/${s.id}/cancel`, 'http://127.0.0.1:3000')).status).toBe(403);
-    expect((await simplePost(`${emu.url}/_emulator/sessions/${s.id}/cancel`, undefined, '', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect(
+      (await simplePost(`${emu.url}/_emulator/sessions/${s.id}/cancel`, undefined, '', { 'sec-fetch-site': 'cross-site' })).status,
+    ).toBe(403);
     const fault = await simplePost(`${emu.url}/_emulator/faults`, evil, '[{"kind":"hang","times":1000}]');
     expect(fault.status).toBe(403);
     expectStackOneError((await fault.json()) as Record<string, unknown>, 403);
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toBeNull();
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toBeNull();
     expect((await call(emu, '/accounts')).status).toBe(200); // no hang was queued
   });
 
@@ -110,7 +127,10 @@ describe('cross-origin writes', () => {
     const plain = await simplePost(`${emu.url}/_emulator/faults`, undefined, '[{"kind":"hang"}]');
     expect(plain.status).toBe(415);
     expectStackOneError((await plain.json()) as Record<string, unknown>, 415);
-    const urlencoded = await fetch(`${emu.url}/_emulator/sessions/${s.id}/fail`, { method: 'POST', body: new URLSearchParams({ code: 'x' }) });
+    const urlencoded = await fetch(`${emu.url}/_emulator/sessions/${s.id}/fail`, {
+      method: 'POST',
+      body: new URLSearchParams({ code: 'x' }),
+    });
     expect(urlencoded.status).toBe(415);
     expect((await call(emu, '/accounts')).status).toBe(200);
     expect((await fetch(`${emu.url}/_emulator/sessions/${s.id}/start`, { method: 'POST' })).status).toBe(200);
@@ -120,21 +140,25 @@ describe('cross-origin writes', () => {
       body: '{"provider":"hibob"}',
     });
     expect(json.status).toBe(200);
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'authenticated' });
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toMatchObject({ status: 'authenticated' });
   });
 
   it('the hub form works from the hub page (same origin) and from nowhere else', async () => {
     const emu = await emulator({ publicUrl: 'https://hub.example.test' });
     const s = await createSession(emu);
     const fields = { token: s.token, provider: 'hibob', action: 'connect' };
-    expect((await form(`${emu.url}/hub/attempt`, fields, { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await form(`${emu.url}/hub/attempt`, fields, { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' })).status).toBe(
+      403,
+    );
     expect((await form(`${emu.url}/hub/attempt`, fields, { origin: 'http://evil.example' })).status).toBe(403);
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toBeNull();
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toBeNull();
     // behind a proxy that rewrites Host, the page's origin is the public URL's
-    expect((await form(`${emu.url}/hub/attempt`, { ...fields, action: 'cancel' }, { origin: 'https://hub.example.test' })).status).toBe(303);
+    expect((await form(`${emu.url}/hub/attempt`, { ...fields, action: 'cancel' }, { origin: 'https://hub.example.test' })).status).toBe(
+      303,
+    );
     const same = await form(`${emu.url}/hub/attempt`, fields, { origin: emu.url, 'sec-fetch-site': 'same-origin' });
     expect(same.status).toBe(303);
-    expect((await getSession(emu, s.id))['latest_connection_attempt']).toMatchObject({ status: 'authenticated' });
+    expect((await getSession(emu, s.id)).latest_connection_attempt).toMatchObject({ status: 'authenticated' });
   });
 
   it('reads stay open: a page can link to the hub, and GETs change nothing', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordedRequest } from '../../../src/emulator/index.js';
 import { MAX_BODY_BYTES } from '../../../src/emulator/http.js';
+import type { RecordedRequest } from '../../../src/emulator/index.js';
 import { MAX_RECORDED_BODY_BYTES, MAX_RECORDED_REQUESTS } from '../../../src/emulator/server.js';
 import { call, emulator, expectStackOneError, json, OWNER } from './helpers.js';
 
@@ -18,10 +18,12 @@ describe('request bodies', () => {
     expect(res.status).toBe(413);
     const error = await json(res);
     expectStackOneError(error, 413);
-    expect(error['message']).toMatch(/larger than 1048576 bytes/);
+    expect(error.message).toMatch(/larger than 1048576 bytes/);
     // the hub and the control API answer the same
     expect((await fetch(`${emu.url}/hub/attempt`, { method: 'POST', body })).status).toBe(413);
-    expect((await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(413);
+    expect(
+      (await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status,
+    ).toBe(413);
     expect((await call(emu, '/accounts')).status).toBe(200);
   });
 
@@ -40,7 +42,12 @@ describe('the request log', () => {
     const large = bodyOf(MAX_BODY_BYTES);
     await call(emu, '/connect_sessions', { body: large });
     const [small, big] = emu.requests;
-    expect(small).toMatchObject({ body: OWNER, rawBody: JSON.stringify(OWNER), bodyBytes: JSON.stringify(OWNER).length, bodyTruncated: false });
+    expect(small).toMatchObject({
+      body: OWNER,
+      rawBody: JSON.stringify(OWNER),
+      bodyBytes: JSON.stringify(OWNER).length,
+      bodyTruncated: false,
+    });
     expect(big).toMatchObject({ status: 201, bodyBytes: MAX_BODY_BYTES, bodyTruncated: true });
     expect(Buffer.byteLength(big!.rawBody)).toBeLessThanOrEqual(MAX_RECORDED_BODY_BYTES);
     expect(Buffer.byteLength(big!.rawBody)).toBeGreaterThan(MAX_RECORDED_BODY_BYTES - 4);
@@ -55,7 +62,7 @@ describe('the request log', () => {
       await Promise.all(Array.from({ length: Math.min(50, total - i) }, (_, j) => call(emu, `/accounts?page=${i + j + 1}`)));
     }
     expect(emu.requests).toHaveLength(MAX_RECORDED_REQUESTS);
-    const pages = new Set(emu.requests.map((r) => Number(r.query['page'])));
+    const pages = new Set(emu.requests.map((r) => Number(r.query.page)));
     expect(pages.size).toBe(MAX_RECORDED_REQUESTS);
     // the five dropped are among the first batch sent
     expect(Math.min(...pages)).toBeGreaterThan(0);
