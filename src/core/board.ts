@@ -25,6 +25,8 @@ export interface BoardTarget {
   failures: number;
   /** When the state last changed. */
   changedAt: number;
+  /** Connected, with a look-up (`BoardDeps.lookUp`) due before it is reported so. */
+  lookUpDue?: boolean;
 }
 
 export interface BoardDeps {
@@ -43,6 +45,12 @@ export interface BoardDeps {
   onChange(target: BoardTarget, previous: BoardState): void;
   /** A read failed and is tried again after `delayMs`; a 429 pauses every read. */
   onRetry?(target: BoardTarget, error: Error, delayMs: number): void;
+  /**
+   * One more request for a session found connected, before it is reported connected (the linked
+   * account, for the provider the customer picked): queued like a read, in its own rate slot.
+   * Its failure is its own business; the session is connected either way.
+   */
+  lookUp?: { needed(target: BoardTarget): boolean; run(target: BoardTarget): Promise<void> };
 }
 
 export type BoardEnd = { end: 'done' | 'interrupted' | 'timeout' } | { end: 'stopped'; error: unknown };
@@ -114,7 +122,7 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
     target.changedAt = clock.now();
     deps.onChange(target, previous);
   };
-  const expired = (target: BoardTarget) => target.expiresAt !== undefined && clock.now() >= target.expiresAt;
+  const expired = (target: BoardTarget) => !target.lookUpDue && target.expiresAt !== undefined && clock.now() >= target.expiresAt;
   // A session whose expiry passed while it waited for its turn ends without a request.
   const queue: DueQueue = new DueQueue(() => {
     for (let t = queue.shiftIf(expired); t; t = queue.shiftIf(expired)) change(t, 'expired');
@@ -135,8 +143,18 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
     target.failures = 0;
     target.session = session;
     target.reading = readSession(session);
+    if (target.reading.kind === 'authenticated' && deps.lookUp?.needed(target)) {
+      target.lookUpDue = true;
+      return next(target, 0);
+    }
     change(target, stateOf(target.reading));
     if (!isFinal(target, deps.failFast)) next(target, deps.intervalMs);
+  };
+
+  const lookUp = async (target: BoardTarget): Promise<void> => {
+    target.lookUpDue = false;
+    await deps.lookUp!.run(target).catch(() => undefined);
+    change(target, 'connected');
   };
 
   const failed = (target: BoardTarget, error: unknown) => {
@@ -172,7 +190,7 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
   const end = await pump({
     source: queue,
     run: (target) =>
-      read(target).catch((error: unknown) => {
+      (target.lookUpDue ? lookUp(target) : read(target)).catch((error: unknown) => {
         fatal ??= { error };
         stop.abort();
       }),
@@ -182,6 +200,13 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
     signal: AbortSignal.any([deps.signal, stop.signal]),
     ...(deps.deadline === undefined ? {} : { deadline: deps.deadline }),
   });
+  // Found connected, its look-up not made before the end: connected all the same.
+  for (const target of targets) {
+    if (target.lookUpDue) {
+      target.lookUpDue = false;
+      change(target, 'connected');
+    }
+  }
   if (fatal) return { end: 'stopped', error: fatal.error };
   if (end === 'interrupted') return { end: 'interrupted' };
   return { end: end === 'deadline' ? 'timeout' : 'done' };

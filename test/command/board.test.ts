@@ -79,7 +79,8 @@ describe('the board: what it shows and when it ends', () => {
       `› Acme (a) is connecting (session ${a!.id}).`,
       // Round-robin: Bolt's turn comes before Acme's next one.
       '✗ Bolt (b): The connection attempt failed: access_denied (The user denied access). The customer can try again.',
-      expect.stringMatching(new RegExp(`^✓ Acme \\(a\\) connected \\(account \\d+, session ${a!.id}\\)\\.$`)),
+      // The provider picked in the hub, from the linked account.
+      expect.stringMatching(new RegExp(`^✓ Acme \\(a\\) connected HiBob \\(account \\d+, session ${a!.id}\\)\\.$`)),
       expect.stringMatching(/^✓ Bolt \(b\) connected/),
       `✗ Cargo (c): session ${c!.id} expired before the customer connected.`,
       expect.stringMatching(/^✗ 2 of 3 sessions connected \(2 connected · 1 expired\)\.$/),
@@ -114,6 +115,29 @@ describe('the board: what it shows and when it ends', () => {
     h.emulator.connect(c.id);
     const quiet = await board(['--quiet']);
     expect(quiet.stdout).toBe(`${h.emulator.session(c.id)!.latest_connection_attempt!.account_secure_id}\n`);
+  });
+
+  test('a provider the customer picked in the hub is named from the linked account, in the same rate budget', async () => {
+    const [a, b] = await customers(['a', 'A'], ['b', 'B', ['--provider', 'personio']]);
+    h.emulator.connect(a!.id, { provider: 'hibob' });
+    h.emulator.connect(b!.id);
+    const t0 = h.clock.now();
+    const result = await board(['--json', '--rate', '60']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SessionResult);
+    expect(lines.map((l) => [l.session_id, l.provider])).toEqual([
+      [a!.id, 'HiBob'],
+      [b!.id, 'personio'],
+    ]);
+    // One account read, for the session that named no provider, in its turn; one request a second in all.
+    expect(h.emulator.requests.map((r) => [r.method, r.path, r.at - t0])).toEqual([
+      ['GET', `/connect_sessions/${a!.id}`, 0],
+      ['GET', `/connect_sessions/${b!.id}`, 1000],
+      ['GET', expect.stringMatching(/^\/accounts\/\d+$/), 2000],
+    ]);
   });
 
   test('--fail-fast ends a session at its first failed attempt (exit 3)', async () => {

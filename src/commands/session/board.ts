@@ -25,6 +25,9 @@ export interface BoardOptions extends PollFlags, PaceFlags {
 interface Entry extends BoardItem {
   source: BoardSource;
   fetch(): Promise<ConnectSession>;
+  /** The provider the customer picked in the hub, from the linked account (the session does not say). */
+  accountProvider?: string;
+  client: StackOneClient;
 }
 
 const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -68,7 +71,8 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
         );
       fellBack = true;
     });
-    return { ...describe(source, target), source, fetch };
+    const entry: Entry = { ...describe(source, target, () => entry.accountProvider), source, fetch, client: clients.get(source.baseUrl)! };
+    return entry;
   });
   const byTarget = new Map(entries.map((e) => [e.target, e]));
   out.info(
@@ -78,6 +82,28 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
   );
   const view = boardView(out, runtime, entries, poll.failFast);
   const remember = historyUpdates(ctx, history);
+  const limiter = new RateLimiter(pace.ratePerMinute);
+  /**
+   * Connected through the hub, the session names no provider: the linked account does (one more
+   * request, in the same rate budget). Without an answer, the provider stays unknown.
+   */
+  const lookUp = {
+    needed: (target: BoardTarget) => {
+      const entry = byTarget.get(target)!;
+      return Boolean(target.reading?.kind === 'authenticated' && target.reading.accountId && !entry.provider());
+    },
+    run: async (target: BoardTarget) => {
+      const entry = byTarget.get(target)!;
+      view.read();
+      const accountId = target.reading?.kind === 'authenticated' ? target.reading.accountId : undefined;
+      const account = await entry.client.getAccount(accountId!).catch((error: Error) => {
+        out.trace(`No provider from the linked account of session ${target.id}: ${sanitizeLine(error.message)}`);
+        return undefined;
+      });
+      const provider = str(account?.provider_name) ?? str(account?.provider);
+      if (provider) entry.accountProvider = provider;
+    },
+  };
 
   const result = await watchSessions(
     entries.map((e) => e.target),
@@ -86,7 +112,8 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
         view.read();
         return byTarget.get(target)!.fetch();
       },
-      limiter: new RateLimiter(pace.ratePerMinute),
+      lookUp,
+      limiter,
       concurrency: pace.concurrency,
       clock: runtime,
       random: runtime.random,
@@ -145,10 +172,10 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
   return code;
 }
 
-function describe(source: BoardSource, target: BoardTarget): BoardItem {
+function describe(source: BoardSource, target: BoardTarget, accountProvider: () => string | undefined): BoardItem {
   const attempt = () => target.reading?.attempt ?? null;
   const provider = () => {
-    const p = str(target.session?.provider) ?? str(attempt()?.provider) ?? source.provider;
+    const p = str(target.session?.provider) ?? str(attempt()?.provider) ?? source.provider ?? accountProvider();
     return p ? sanitizeLine(p) : null;
   };
   return {
@@ -190,7 +217,7 @@ function resultJson(entry: Entry): SessionResultJson {
   json.auth_link_url ??= source.link ?? null;
   json.origin_owner_id ??= source.ownerId ?? null;
   json.origin_owner_name ??= source.ownerName ?? null;
-  json.provider ??= source.provider ?? null;
+  json.provider ??= source.provider ?? (entry.accountProvider ? sanitizeLine(entry.accountProvider) : null);
   if (target.state === 'connected') json.account_secure_id ??= source.accountId ?? null;
   return json;
 }
