@@ -1,5 +1,6 @@
 import { BadResponseError, HttpError, NetworkError } from '../api/errors.js';
 import type { ConnectSession } from '../api/types.js';
+import { Interrupted } from '../lib/sleep.js';
 import { type PumpClock, type PumpSource, pump, type RateLimiter } from './pacing.js';
 import { backoffDelay, MAX_RETRY_AFTER_MS, NEVER_ANSWERED_TRIES, type Reading, readSession, UnreachableError } from './poll.js';
 import { refusedForExpiry } from './session-source.js';
@@ -137,6 +138,8 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
     try {
       session = await deps.fetchSession(target);
     } catch (error) {
+      // Ctrl-C aborted the read: the session is as it was, not one that cannot be read.
+      if (error instanceof Interrupted || deps.signal.aborted) return;
       return failed(target, error);
     }
     answered = true;

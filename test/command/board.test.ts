@@ -243,6 +243,26 @@ describe('the board: flags and edges', () => {
     expect(result.stderr).toMatch(/Resume with: stackone-connect session poll --all/);
   });
 
+  test('a read in flight at Ctrl-C leaves its session as it was: not one that cannot be read', async () => {
+    const [a, b] = await customers(['a', 'A'], ['b', 'B']);
+    h.emulator.connect(a!.id);
+    // B's read never gets an answer: it is in flight when Ctrl-C comes.
+    h.emulator.injectFaults([{ kind: 'hang', method: 'GET', path: `/connect_sessions/${b!.id}` }]);
+    const inFlight = () => reads().some((r) => r.path === `/connect_sessions/${b!.id}` && r.status === 0);
+    const result = await h.drive((options) => board(['--json'], options), [{ when: inFlight, then: (run) => run.kill('SIGINT') }]);
+    expect(result.code).toBe(130);
+    expect(result.stderr).not.toMatch(/cannot be read/);
+    expect(result.stderr).toMatch(/Stopped watching: 1 of 2 sessions not connected yet; they stay open\./);
+    const lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SessionResult);
+    expect(lines.map((l) => [l.session_id, l.status])).toEqual([
+      [a!.id, 'authenticated'],
+      [b!.id, 'pending'],
+    ]);
+  });
+
   test('a refused key ends the board at once (exit 4)', async () => {
     await customers(['a', 'A'], ['b', 'B']);
     const result = await board([], { env: { STACKONE_API_KEY: 'v1.eu1.wrong_key_0000000000' } });
