@@ -37,7 +37,7 @@ export interface BoardDeps {
   clock: PumpClock;
   random(): number;
   signal: AbortSignal;
-  /** The least time between two reads of one session. */
+  /** The least time from the start of one read of a session to the start of its next. */
   intervalMs: number;
   /** --timeout: no read starts after this (epoch ms). */
   deadline?: number;
@@ -134,6 +134,8 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
   };
 
   const read = async (target: BoardTarget): Promise<void> => {
+    // A read every interval, as a wait's: the time the read took counts towards the next one.
+    const readAt = clock.now();
     let session: ConnectSession;
     try {
       session = await deps.fetchSession(target);
@@ -151,7 +153,7 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
       return next(target, 0);
     }
     change(target, stateOf(target.reading));
-    if (!isFinal(target, deps.failFast)) next(target, deps.intervalMs);
+    if (!isFinal(target, deps.failFast)) next(target, Math.max(0, deps.intervalMs - (clock.now() - readAt)));
   };
 
   const lookUp = async (target: BoardTarget): Promise<void> => {

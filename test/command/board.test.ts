@@ -4,7 +4,8 @@ import { campaign, customersCsv, screenOf, workDir, writeInput } from '../helper
 import { type Created, createSession, linesMatching, oneJsonLine, RESULT_KEYS, requestsTo, type SessionResult } from '../helpers/e2e.js';
 import { useHarness } from '../helpers/harness.js';
 
-const h = useHarness();
+// A `delay` fault makes a read take that long on the fake clock.
+const h = useHarness({ sleep: (ms: number): Promise<void> => h.clock.sleep(ms) });
 
 const board = (args: string[], options?: Parameters<typeof h.cli>[1]) =>
   h.cli(['session', 'poll', '--all', ...args], { cwd: workDir(h), ...options });
@@ -40,6 +41,16 @@ describe('the board: many sessions within the rate budget', () => {
     expect(result.code).toBe(8);
     // Default budget: 1,000 a minute (60 ms apart); each of the two every 5 s.
     expect(reads().map((r) => r.at - t0)).toEqual([0, 60, 5000, 5060, 10000, 10060]);
+  });
+
+  test('--interval counts from the start of a read, as a wait does: a slow read does not push the next one back', async () => {
+    await customers(['a', 'A']);
+    h.emulator.injectFaults([{ kind: 'delay', delayMs: 1000, method: 'GET', times: 3 }]);
+    const t0 = h.clock.now();
+    const result = await board(['--interval', '5s', '--timeout', '12s']);
+    expect(result.code).toBe(8);
+    // Each read takes 1 s; each starts 5 s after the previous one started.
+    expect(reads().map((r) => r.at - t0)).toEqual([0, 5000, 10000]);
   });
 
   test('a 429 pauses every read for its Retry-After', async () => {
