@@ -159,6 +159,26 @@ describe('the board: what it shows and when it ends', () => {
     expect(oneJsonLine<SessionResult>(result.stdout)).toMatchObject({ status: 'error', attempt: { oauth_error_code: 'invalid_grant' } });
   });
 
+  test('a cancelled attempt: the final table says so, as its change line does', async () => {
+    const [a, b] = await customers(['a', 'Acme'], ['b', 'Bolt']);
+    h.emulator.cancel(a!.id);
+    h.emulator.fail(b!.id, { code: 'access_denied', description: 'The user denied access' });
+    const result = await board(['--fail-fast']);
+    expect(result.code).toBe(3);
+    expect(linesMatching(result.stderr, /^✗ (Acme|Bolt)/)).toEqual([
+      '✗ Acme (a): The customer cancelled the connection attempt.',
+      '✗ Bolt (b): The connection attempt failed: access_denied (The user denied access).',
+    ]);
+    const rows = result.stdout
+      .split('\n')
+      .slice(2, 4)
+      .map((l) => l.split(/\s{2,}/).slice(0, 4));
+    expect(rows).toEqual([
+      ['Acme (a)', '-', 'failed', 'cancelled by the customer'],
+      ['Bolt (b)', '-', 'failed', 'access_denied (The user denied access)'],
+    ]);
+  });
+
   test('on a terminal: a live table (owner, provider, state, time left, account) redrawn in place', async () => {
     const [a, , c] = await customers(
       ['acme', 'Acme Ltd', ['--provider', 'bamboohr', '--expires-in', '1h']],

@@ -246,7 +246,7 @@ function printResults(ctx: CommandContext, entries: Entry[], results: SessionRes
         e.owner(),
         e.provider() ?? '-',
         e.target.state,
-        e.account() ?? (e.target.state === 'failed' ? oauthError(e.target.reading?.attempt ?? null) : ''),
+        e.account() ?? (e.target.state === 'failed' ? failure(e.target.reading?.attempt ?? null) : ''),
         e.target.id,
       ]);
       const header = ['OWNER', 'PROVIDER', 'STATE', 'ACCOUNT', 'SESSION'];
@@ -259,6 +259,11 @@ function printResults(ctx: CommandContext, entries: Entry[], results: SessionRes
       return `${[head, theme.muted(line(header)), ...cells.map(line)].join('\n')}\n`;
     },
   });
+}
+
+/** Why an attempt ended without a connection, in a cell: as its change line says it. */
+function failure(attempt: ConnectSession['latest_connection_attempt']): string {
+  return attempt?.status === 'cancelled' ? 'cancelled by the customer' : oauthError(attempt);
 }
 
 /** One client per API the sessions were created at: a session's token goes to no other API. */
