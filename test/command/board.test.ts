@@ -234,6 +234,26 @@ describe('the board of a campaign: --from-file results', () => {
     );
   });
 
+  test('from stdin (--from-file -): messages say stdin, and the resume hint asks for the results file again', async () => {
+    const none = await h.cli(['session', 'poll', '--from-file', '-'], {
+      cwd: workDir(h),
+      input: `${JSON.stringify({ key: 'row-1', status: 'failed', session_id: null })}\n`,
+    });
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).toMatch(/^Nothing to watch: stdin lists no session\.$/m);
+
+    const [a] = await customers(['a', 'A']);
+    const pending = await h.cli(['session', 'poll', '--from-file', '-', '--timeout', '1s'], {
+      cwd: workDir(h),
+      input: `${JSON.stringify({ key: 'row-1', status: 'created', session_id: a!.id })}\n`,
+    });
+    expect(pending.code).toBe(8);
+    expect(pending.stderr).toContain(
+      'Resume with: stackone-connect session poll --all --from-file <results file> (the results file that was on stdin)',
+    );
+    expect(pending.stderr).not.toMatch(/--from-file -/);
+  });
+
   test('a file without a session_id column is refused (exit 2)', async () => {
     writeInput(h, 'c.csv', customersCsv(2));
     const result = await h.cli(['session', 'poll', '--from-file', 'c.csv'], { cwd: workDir(h) });

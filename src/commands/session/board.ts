@@ -41,10 +41,11 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
   const apiKey = requireKey(settings);
   const history = await openHistory(ctx);
   const sources = await boardSources(ctx, history, settings, options.fromFile);
-  const resume = `${ctx.bin} session poll --all${options.fromFile ? ` --from-file ${shellWord(options.fromFile)}` : ''}${ctx.flags.profile ? ` --profile ${shellWord(ctx.flags.profile)}` : ''}`;
+  const resume = resumeHint(ctx, options.fromFile);
   if (sources.length === 0) {
+    const shown = options.fromFile === '-' ? 'stdin' : options.fromFile;
     out.info(
-      `Nothing to watch: ${options.fromFile ? `${sanitizeLine(options.fromFile)} lists no session` : `no session of profile "${sanitizeLine(settings.profile)}" is waiting for its customer`}.`,
+      `Nothing to watch: ${shown !== undefined ? `${sanitizeLine(shown)} lists no session` : `no session of profile "${sanitizeLine(settings.profile)}" is waiting for its customer`}.`,
     );
     return ExitCode.Ok;
   }
@@ -170,6 +171,16 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
     `${connected} of ${entries.length} sessions connected (${counts(entries)})${why}.${pending.length > 0 ? ` Resume with: ${resume}` : ''}`,
   );
   return code;
+}
+
+/**
+ * The command that watches the same sessions again. stdin was read once: the file that was on it
+ * is to be named (or piped in) again, not `--from-file -` run as if it were still there.
+ */
+function resumeHint(ctx: CommandContext, fromFile: string | undefined): string {
+  const profile = ctx.flags.profile ? ` --profile ${shellWord(ctx.flags.profile)}` : '';
+  if (fromFile === '-') return `${ctx.bin} session poll --all --from-file <results file>${profile} (the results file that was on stdin)`;
+  return `${ctx.bin} session poll --all${fromFile !== undefined ? ` --from-file ${shellWord(fromFile)}` : ''}${profile}`;
 }
 
 function describe(source: BoardSource, target: BoardTarget, accountProvider: () => string | undefined): BoardItem {
