@@ -9,7 +9,7 @@ import { type PollFlags, parsePollFlags } from '../../core/poll-flags.js';
 import { sessionFetcher } from '../../core/session-source.js';
 import { type Settings, validateBaseUrl } from '../../core/settings.js';
 import { formatDuration } from '../../lib/durations.js';
-import { sanitizeLine } from '../../lib/text.js';
+import { redactSecrets, sanitizeLine } from '../../lib/text.js';
 import type { SessionHistory } from '../../store/history.js';
 import { type BoardItem, boardView, counts } from '../../ui/board-view.js';
 import type { CommandContext } from '../context.js';
@@ -41,6 +41,9 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
   const apiKey = requireKey(settings);
   const history = await openHistory(ctx);
   const sources = await boardSources(ctx, history, settings, options.fromFile);
+  // Sent with every read that falls back to authenticate: never quoted back in an error.
+  for (const { token } of sources) if (token) ctx.secrets.add(token);
+  const redact = (text: string) => redactSecrets(text, ctx.secrets);
   const resume = resumeHint(ctx, options.fromFile);
   if (sources.length === 0) {
     const shown = options.fromFile === '-' ? 'stdin' : options.fromFile;
@@ -72,7 +75,12 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
         );
       fellBack = true;
     });
-    const entry: Entry = { ...describe(source, target, () => entry.accountProvider), source, fetch, client: clients.get(source.baseUrl)! };
+    const entry: Entry = {
+      ...describe(source, target, () => entry.accountProvider, redact),
+      source,
+      fetch,
+      client: clients.get(source.baseUrl)!,
+    };
     return entry;
   });
   const byTarget = new Map(entries.map((e) => [e.target, e]));
@@ -98,7 +106,7 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
       view.read();
       const accountId = target.reading?.kind === 'authenticated' ? target.reading.accountId : undefined;
       const account = await entry.client.getAccount(accountId!).catch((error: Error) => {
-        out.trace(`No provider from the linked account of session ${target.id}: ${sanitizeLine(error.message)}`);
+        out.trace(`No provider from the linked account of session ${target.id}: ${sanitizeLine(redact(error.message))}`);
         return undefined;
       });
       const provider = str(account?.provider_name) ?? str(account?.provider);
@@ -131,7 +139,7 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
         if (target.failures === 1 || (error as { status?: number }).status === 429) {
           view.alert(
             out.errTheme.warning(
-              `${out.errTheme.symbols.warning} Session ${target.id}: ${sanitizeLine(error.message).replace(/\.$/, '')}. Reading it again in ${formatDuration(ms)}.`,
+              `${out.errTheme.symbols.warning} Session ${target.id}: ${sanitizeLine(redact(error.message)).replace(/\.$/, '')}. Reading it again in ${formatDuration(ms)}.`,
             ),
           );
         }
@@ -183,7 +191,12 @@ function resumeHint(ctx: CommandContext, fromFile: string | undefined): string {
   return `${ctx.bin} session poll --all${fromFile !== undefined ? ` --from-file ${shellWord(fromFile)}` : ''}${profile}`;
 }
 
-function describe(source: BoardSource, target: BoardTarget, accountProvider: () => string | undefined): BoardItem {
+function describe(
+  source: BoardSource,
+  target: BoardTarget,
+  accountProvider: () => string | undefined,
+  redact: (text: string) => string,
+): BoardItem {
   const attempt = () => target.reading?.attempt ?? null;
   const provider = () => {
     const p = str(target.session?.provider) ?? str(attempt()?.provider) ?? source.provider ?? accountProvider();
@@ -204,7 +217,7 @@ function describe(source: BoardSource, target: BoardTarget, accountProvider: () 
     },
     detail() {
       if (target.state === 'failed') return attemptEnded(attempt(), provider());
-      if (target.state === 'error') return target.error ? sanitizeLine(target.error) : null;
+      if (target.state === 'error') return target.error ? sanitizeLine(redact(target.error)) : null;
       return null;
     },
   };

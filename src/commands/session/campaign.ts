@@ -9,7 +9,7 @@ import { RateLimiter } from '../../core/pacing.js';
 import type { PollFlags } from '../../core/poll-flags.js';
 import type { Settings } from '../../core/settings.js';
 import { formatDuration } from '../../lib/durations.js';
-import { sanitizeLine } from '../../lib/text.js';
+import { redactSecrets, sanitizeLine } from '../../lib/text.js';
 import type { SessionHistory } from '../../store/history.js';
 import { CampaignJournal, type JournalContent, type RowState } from '../../store/journal.js';
 import { replaceFile } from '../../store/safe-write.js';
@@ -124,6 +124,9 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
   const { rows, output, settings, journal } = run;
   const known = journal.read();
   checkJournal(known, run);
+  // The tokens of the sessions this campaign handles are never quoted back in an error.
+  for (const state of known.rows.values()) if (state.state === 'created') ctx.secrets.add(state.session.token);
+  const redact = (text: string) => redactSecrets(text, ctx.secrets);
   if (!known.header)
     journal.append({
       kind: 'campaign',
@@ -159,20 +162,23 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
       outcomes.set(row.key, outcome);
       const label = `line ${row.line} (${sanitizeLine(row.key)})`;
       if (outcome.state === 'created') {
+        ctx.secrets.add(outcome.session.token);
         recorder.add(row.key, outcome.session);
         return progress.ended('created');
       }
       progress.ended(
         outcome.state,
         outcome.state === 'failed'
-          ? `${theme.symbols.error} ${label}: ${outcome.error}`
-          : `${theme.symbols.warning} ${label} may or may not have a session: ${outcome.error}`,
+          ? `${theme.symbols.error} ${label}: ${redact(outcome.error)}`
+          : `${theme.symbols.warning} ${label} may or may not have a session: ${redact(outcome.error)}`,
       );
     },
     onRateLimited: (ms) =>
       progress.alert(theme.warning(`${theme.symbols.warning} Rate limited (429): every request waits ${formatDuration(ms)}.`)),
     onRetry: (row, reason, ms) =>
-      progress.alert(theme.warning(`${theme.symbols.warning} line ${row.line}: ${reason}; sending it again in ${formatDuration(ms)}.`)),
+      progress.alert(
+        theme.warning(`${theme.symbols.warning} line ${row.line}: ${redact(reason)}; sending it again in ${formatDuration(ms)}.`),
+      ),
   });
   progress.stop();
   await recorder.flush();
