@@ -350,6 +350,14 @@ describe('campaign results, outcomes and exit codes', () => {
     });
   });
 
+  test('a port fetch refuses to use (bad port) is a failure before anything was sent, not an uncertain row', async () => {
+    writeInput(h, 'c.csv', customersCsv(1));
+    const result = await campaign(h, ['c.csv', ...OUT], { env: { STACKONE_BASE_URL: 'http://127.0.0.1:1' } });
+    expect(result.code).toBe(1);
+    expect(resultsJsonl(h)[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/bad port .*; nothing was sent/) });
+    expect(journalLines(h).some((l) => l.kind === 'uncertain')).toBe(false);
+  });
+
   test('a refused key stops the campaign at once (exit 4): the rest are not sent', async () => {
     writeInput(h, 'c.csv', customersCsv(5));
     const result = await campaign(h, ['c.csv', ...OUT], { env: { STACKONE_API_KEY: 'v1.eu1.wrong_key_0000000000' } });
