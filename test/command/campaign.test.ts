@@ -331,7 +331,7 @@ describe('campaign results, outcomes and exit codes', () => {
     expect(resultsJsonl(h).every((r) => r.status === 'created')).toBe(true);
   });
 
-  test('a reset after sending is uncertain; a refused connection is retried, then failed: nothing was sent', async () => {
+  test('a reset after sending is uncertain; a refused connection is retried, then not sent: the address never answered', async () => {
     writeInput(h, 'c.csv', customersCsv(1));
     h.emulator.injectFaults([{ kind: 'reset' }]);
     const reset = await campaign(h, ['c.csv', ...OUT]);
@@ -344,18 +344,33 @@ describe('campaign results, outcomes and exit codes', () => {
     });
     expect(refused.code).toBe(1);
     expect(linesMatching(refused.stderr, /nothing was sent; sending it again in/)).toHaveLength(2);
-    expect(resultsJsonl(h, 'd.jsonl')[0]).toMatchObject({
-      status: 'failed',
-      error: expect.stringMatching(/connection refused; nothing was sent/),
-    });
+    expect(resultsJsonl(h, 'd.jsonl')[0]).toMatchObject({ status: 'not_sent', error: null });
+  });
+
+  test('an address that never answers stops the campaign after three tries in all, not three a row: every row not sent (exit 1)', async () => {
+    writeInput(h, 'c.csv', customersCsv(50));
+    const port = await closedPort();
+    const result = await campaign(h, ['c.csv', ...OUT], { env: { STACKONE_BASE_URL: `http://127.0.0.1:${port}` } });
+    expect(result.code).toBe(1);
+    expect(journalLines(h).filter((l) => l.kind === 'sending')).toHaveLength(3);
+    expect(resultsJsonl(h).every((r) => r.status === 'not_sent')).toBe(true);
+    expect(result.stdout).toMatch(/✗ 0 of 50 rows have a session; 50 not sent\./);
+    expect(result.stderr).toContain(
+      `✗ Could not reach 127.0.0.1:${port}: connection refused. The address never answered: 3 tries since the campaign began, not one answer; it stopped.\n  Check --base-url / STACKONE_BASE_URL (and HTTPS_PROXY, NO_PROXY), then run the same command again: the rows not sent are sent then.`,
+    );
   });
 
   test('a port fetch refuses to use (bad port) is a failure before anything was sent, not an uncertain row', async () => {
     writeInput(h, 'c.csv', customersCsv(1));
     const result = await campaign(h, ['c.csv', ...OUT], { env: { STACKONE_BASE_URL: 'http://127.0.0.1:1' } });
     expect(result.code).toBe(1);
-    expect(resultsJsonl(h)[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/bad port .*; nothing was sent/) });
-    expect(journalLines(h).some((l) => l.kind === 'uncertain')).toBe(false);
+    expect(resultsJsonl(h)[0]).toMatchObject({ status: 'not_sent' });
+    expect(journalLines(h).map((l) => [l.kind, l.error])).toEqual([
+      ['campaign', undefined],
+      ...Array(3)
+        .fill(['sending', undefined])
+        .flatMap((s) => [s, ['not_created', expect.stringMatching(/bad port .*; nothing was sent/)]]),
+    ]);
   });
 
   test('a refused key stops the campaign at once (exit 4): the rest are not sent', async () => {
