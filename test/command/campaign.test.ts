@@ -163,12 +163,16 @@ describe('campaign validation: the whole file before anything is sent', () => {
     [['--concurrency', '0'], /Invalid value "0" for --concurrency/],
     [['--rate', 'fast'], /Invalid value "fast" for --rate/],
     [['--output', 'results.txt'], /--output: the name must end in \.csv or \.jsonl/],
+    [['--output', 'nodir/r.csv'], /^✗ Invalid value "nodir\/r\.csv" for --output: the directory nodir does not exist\.$/m],
+    [['--output', 'c.csv/r.csv'], /^✗ Invalid value "c\.csv\/r\.csv" for --output: the directory c\.csv is not a directory\.$/m],
+    [['--output', 'nodir/r.csv', '--dry-run'], /--output: the directory nodir does not exist/],
   ])('%j with --from-file exits 2 and sends nothing', async (args, message) => {
     writeInput(h, 'c.csv', customersCsv(2));
     const result = await campaign(h, ['c.csv', ...(args.includes('--output') ? [] : OUT), ...args]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(h.emulator.requests).toHaveLength(0);
+    expect(exists(h, 'nodir')).toBe(false);
   });
 
   test('--from-file needs --output (except --dry-run); campaign flags need --from-file', async () => {

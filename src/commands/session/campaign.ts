@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type SendOutcome, sendRows } from '../../core/campaign/engine.js';
 import { formatResults, type ResultFormat, type ResultRow, resultFormat, resultRow } from '../../core/campaign/results.js';
 import type { CampaignRow } from '../../core/campaign/rows.js';
@@ -105,6 +106,21 @@ function outputOf(ctx: CommandContext, shown: string): ResultsFile {
   if (!format)
     throw new UsageError(`Invalid value "${shown}" for --output: the name must end in .csv or .jsonl.`, 'Example: --output results.csv');
   const path = resolve(ctx.runtime.cwd, shown);
+  // The results, the journal and its lock go there: a directory that is not there is a mistake
+  // in the flag, said before anything is read or sent.
+  let problem: string | undefined;
+  try {
+    if (!statSync(dirname(path)).isDirectory()) problem = 'is not a directory';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problem = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be used (${code})`;
+  }
+  if (problem) {
+    throw new UsageError(
+      `Invalid value "${sanitizeLine(shown)}" for --output: the directory ${sanitizeLine(dirname(shown))} ${problem}.`,
+      'Give --output in an existing directory, or create it first.',
+    );
+  }
   return { shown, path, format, journal: `${path}.journal` };
 }
 
