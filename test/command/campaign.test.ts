@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { fingerprint } from '../../src/core/campaign/rows.js';
@@ -223,6 +224,60 @@ describe('campaign validation: the whole file before anything is sent', () => {
     ]);
     expect(planned[0]!.note).toMatch(/^created before: session \d+$/);
     expect(h.emulator.requests).toHaveLength(0);
+  });
+
+  test('--dry-run refuses where the run would, with its words: another profile or base URL, a changed or re-keyed row (exit 2), a journal another run holds (exit 1)', async () => {
+    writeInput(h, 'c.csv', customersCsv(2));
+    expect((await campaign(h, ['c.csv', ...OUT])).code).toBe(0);
+    const journal = join(workDir(h), 'results.jsonl.journal');
+    const written = readFileSync(journal, 'utf8');
+    h.emulator.clearRequests();
+    const refusal = (run: { stderr: string }) => linesMatching(run.stderr, /^( {2})?(✗|line \d+:)|^ {4}line/);
+    /** The dry run and the run itself, with the same arguments: the same refusal, the same exit code. */
+    const both = async (args: string[], env?: Record<string, string>) => {
+      const dry = await campaign(h, ['c.csv', ...OUT, ...args, '--dry-run'], { env });
+      const real = await campaign(h, ['c.csv', ...OUT, ...args], { env });
+      expect(dry.stdout).toBe('');
+      expect([dry.code, refusal(dry)]).toEqual([real.code, refusal(real)]);
+      return dry;
+    };
+
+    const profile = await both(['--profile', 'eu']);
+    expect(profile.code).toBe(2);
+    expect(profile.stderr).toMatch(
+      /results\.jsonl belongs to a campaign run with profile "default" at http:\/\/127\.0\.0\.1:\d+, not "eu"/,
+    );
+    const baseUrl = await both([], { STACKONE_BASE_URL: 'http://127.0.0.1:9' });
+    expect(baseUrl.code).toBe(2);
+    expect(baseUrl.stderr).toMatch(/not "default" at http:\/\/127\.0\.0\.1:9: its rows would be sent again/);
+
+    writeInput(h, 'c.csv', 'key,origin_owner_id,origin_owner_name\nrow-1,cust-1,Customer One\nrow-2,cust-2,Customer 2\n');
+    const changed = await both([]);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/line 2: changed since key row-1 created session \d+; restore it, or give it a new key/);
+    writeInput(h, 'c.csv', 'key,origin_owner_id,origin_owner_name\nA,cust-1,Customer 1\nB,cust-2,Customer 2\n');
+    const rekeyed = await both([]);
+    expect(rekeyed.code).toBe(2);
+    expect(rekeyed.stderr).toMatch(/line 2: the same request as key row-1, which created session \d+: did its key change\?/);
+
+    // Another run holds the journal (a live process: this one).
+    writeInput(h, 'c.csv', customersCsv(2));
+    const lock = `${journal}.lock`;
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'owner'), JSON.stringify({ pid: process.pid, host: hostname() }));
+    const held = await campaign(h, ['c.csv', ...OUT, '--dry-run']);
+    expect(held.code).toBe(1);
+    expect(held.stdout).toBe('');
+    expect(held.stderr).toMatch(
+      new RegExp(
+        `Another run of this campaign \\(process ${process.pid}\\) holds its journal .*results\\.jsonl\\.journal: two at once would send the same rows\\.`,
+      ),
+    );
+    expect(existsSync(join(lock, 'owner'))).toBe(true);
+    rmSync(lock, { recursive: true });
+
+    expect(h.emulator.requests).toHaveLength(0);
+    expect(readFileSync(journal, 'utf8')).toBe(written);
   });
 });
 

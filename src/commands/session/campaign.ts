@@ -78,8 +78,16 @@ export async function runCampaign(
   const rows = await loadRows(ctx, options.fromFile, options);
   const settings = await loadSettings(ctx);
   if (options.dryRun) {
-    const journal = output ? await CampaignJournal.hold(output.journal, async (j) => j.read()).catch(() => undefined) : undefined;
-    showPlan(ctx, rows, journal, settings, pace, options.resendUncertain === true);
+    // What the run would do, refusals included: the journal held (another run has it: exit 1),
+    // read (exit 1 when it cannot be used) and compared with the file and the settings (exit 2).
+    const known = output
+      ? await CampaignJournal.hold(output.journal, async (journal) => {
+          const content = journal.read();
+          checkJournal(content, { rows, settings, output });
+          return content;
+        })
+      : undefined;
+    showPlan(ctx, rows, known, settings, pace, options.resendUncertain === true);
     return ExitCode.Ok;
   }
   const apiKey = requireKey(settings);
@@ -225,7 +233,7 @@ function sendable(state: RowState | undefined, resend: boolean): boolean {
  * A journal of another API or profile, a row changed since it was sent, or a row whose key
  * changed since: sending would make a second session for a customer. Refused whole (exit 2).
  */
-function checkJournal(known: JournalContent, run: Run): void {
+function checkJournal(known: JournalContent, run: Pick<Run, 'rows' | 'settings' | 'output'>): void {
   const { header } = known;
   if (header && (header.profile !== run.settings.profile || header.base_url !== run.settings.baseUrl)) {
     throw new UsageError(
