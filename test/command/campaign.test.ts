@@ -136,6 +136,16 @@ describe('campaign validation: the whole file before anything is sent', () => {
     expect(exists(h, 'results.jsonl') || exists(h, 'results.jsonl.journal')).toBe(false);
   });
 
+  test('a warning is printed once, with the lines it applies to, in one sentence', async () => {
+    writeInput(h, 'w.csv', 'origin_owner_id,origin_owner_name,expires_in,provider_version\na,A,20,\nb,B,20,\nc,C,,1\n');
+    const result = await campaign(h, ['w.csv', '--dry-run']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(linesMatching(result.stderr, /^!/)).toEqual([
+      '! expires_in 20 means 20 seconds: the link expires almost at once. Write 20m for minutes (lines 2 and 3).',
+      '! provider_version is deprecated by StackOne and can make session creation fail; it is sent as given (line 4).',
+    ]);
+  });
+
   test('an unknown column, a broken quote and a bad JSON line are problems of their lines', async () => {
     writeInput(h, 'typo.csv', 'origin_owner_id,origin_owner_name,provder\na,A,bamboohr\n');
     const typo = await campaign(h, ['typo.csv', ...OUT]);

@@ -62,7 +62,8 @@ export async function loadRows(ctx: CommandContext, source: string, flags: Creat
       'A CSV needs a header line naming the columns (origin_owner_id, origin_owner_name, ...), then one line per customer.',
     );
   }
-  for (const [warning, lines] of built.warnings) ctx.out.warn(`${sanitizeLine(warning)} (${linesText(lines)}).`);
+  // A warning is a sentence of its own ("... Write 20m for minutes."): its lines go before its stop.
+  for (const [warning, lines] of built.warnings) ctx.out.warn(`${sanitizeLine(warning).replace(/\.$/, '')} (${linesText(lines)}).`);
   return built.rows;
 }
 
