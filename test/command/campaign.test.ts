@@ -136,6 +136,22 @@ describe('campaign validation: the whole file before anything is sent', () => {
     expect(exists(h, 'results.jsonl') || exists(h, 'results.jsonl.journal')).toBe(false);
   });
 
+  test('a problem of the whole file (an empty file) is said as such, not as a line with problems: exit 2', async () => {
+    writeInput(h, 'empty.csv', '\n\n');
+    const empty = await campaign(h, ['empty.csv', ...OUT]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^✗ empty\.csv is empty: it needs a header line naming the columns; nothing was sent\.$/m);
+    expect(empty.stderr).not.toMatch(/line has problems/);
+    const stdin = await campaign(h, ['-', ...OUT], { input: '' });
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toMatch(/^✗ stdin is empty: it needs a header line naming the columns; nothing was sent\.$/m);
+    const board = await h.cli(['session', 'poll', '--from-file', 'empty.csv'], { cwd: workDir(h) });
+    expect(board.code).toBe(2);
+    expect(board.stderr).toMatch(/^✗ empty\.csv is empty: it needs a header line naming the columns\.$/m);
+    expect(h.emulator.requests).toHaveLength(0);
+    expect(exists(h, 'results.jsonl.journal')).toBe(false);
+  });
+
   test('a warning is printed once, with the lines it applies to, in one sentence', async () => {
     writeInput(h, 'w.csv', 'origin_owner_id,origin_owner_name,expires_in,provider_version\na,A,20,\nb,B,20,\nc,C,,1\n');
     const result = await campaign(h, ['w.csv', '--dry-run']);

@@ -49,6 +49,14 @@ export async function loadRows(ctx: CommandContext, source: string, flags: Creat
   const input = readInput(text, inputFormat(source, text), ROW_COLUMNS);
   const built = buildRows(input.rows, defaults);
   const problems = [...input.problems, ...built.problems].sort((a, b) => a.line - b.line);
+  // A problem of the whole file (empty, unreadable) has no line, and leaves no row to check.
+  const whole = problems.filter((p) => p.line === 0);
+  if (whole.length > 0) {
+    throw new UsageError(
+      `${sanitizeLine(shown)} ${whole.map((p) => sanitizeLine(p.message)).join('; ')}; nothing was sent.`,
+      'A CSV needs a header line naming the columns (origin_owner_id, origin_owner_name, ...), then one line per customer.',
+    );
+  }
   if (problems.length > 0) {
     const bad = new Set(problems.map((p) => p.line)).size;
     throw new UsageError(
@@ -68,5 +76,5 @@ export async function loadRows(ctx: CommandContext, source: string, flags: Creat
 }
 
 function problemLine(problem: RowProblem): string {
-  return `  ${problem.line > 0 ? `line ${problem.line}: ` : ''}${sanitizeLine(problem.message)}`;
+  return `  line ${problem.line}: ${sanitizeLine(problem.message)}`;
 }
