@@ -152,6 +152,22 @@ describe('campaign validation: the whole file before anything is sent', () => {
     expect(exists(h, 'results.jsonl.journal')).toBe(false);
   });
 
+  test('a column with no name is no column while it is empty (a trailing comma of a spreadsheet export); with a value it is refused', async () => {
+    writeInput(h, 'trailing.csv', 'key,origin_owner_id,origin_owner_name,\r\nrow-1,a,A,\r\nrow-2,b,B,\r\n');
+    const trailing = await campaign(h, ['trailing.csv', ...OUT]);
+    expect(trailing.code, trailing.stderr).toBe(0);
+    expect(creates(h).map((r) => r.body)).toStrictEqual([
+      { origin_owner_id: 'a', origin_owner_name: 'A' },
+      { origin_owner_id: 'b', origin_owner_name: 'B' },
+    ]);
+    h.emulator.clearRequests();
+    writeInput(h, 'unnamed.csv', 'origin_owner_id,,origin_owner_name\na,,A\nb,oops,B\n');
+    const unnamed = await campaign(h, ['unnamed.csv', '--output', 'other.jsonl']);
+    expect(unnamed.code).toBe(2);
+    expect(linesMatching(unnamed.stderr, /^ {2}line/)).toEqual(['  line 1: column 2 has no name, but has values']);
+    expect(h.emulator.requests).toHaveLength(0);
+  });
+
   test('a warning is printed once, with the lines it applies to, in one sentence', async () => {
     writeInput(h, 'w.csv', 'origin_owner_id,origin_owner_name,expires_in,provider_version\na,A,20,\nb,B,20,\nc,C,,1\n');
     const result = await campaign(h, ['w.csv', '--dry-run']);

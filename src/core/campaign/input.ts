@@ -116,9 +116,12 @@ function readCsv(
   const problems: RowProblem[] = [];
   const columns = header.record.map(columnKey);
   const seen = new Set<string>();
+  // A spreadsheet's export can end each line with a comma: a column with no name and no value is no column.
+  const hasValues = (i: number) => body.some(({ record }) => (record[i] ?? '').trim() !== '');
   columns.forEach((column, i) => {
-    if (column === '') problems.push({ line: 1, message: `column ${i + 1} has no name` });
-    else if (seen.has(column)) problems.push({ line: 1, message: `the column ${column} appears twice` });
+    if (column === '') {
+      if (hasValues(i)) problems.push({ line: 1, message: `column ${i + 1} has no name, but has values` });
+    } else if (seen.has(column)) problems.push({ line: 1, message: `the column ${column} appears twice` });
     else if (known && !known.includes(column)) problems.push({ line: 1, message: unknown(header.record[i]!.trim()) });
     seen.add(column);
   });
