@@ -474,6 +474,21 @@ describe('campaign results, outcomes and exit codes', () => {
     ]);
   });
 
+  test('a re-run says which rows it does not send: created before, or uncertain (not sent again)', async () => {
+    writeInput(h, 'c.csv', customersCsv(5));
+    h.emulator.injectFaults([
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 400 },
+    ]);
+    expect((await campaign(h, ['c.csv', ...OUT, '--concurrency', '1'])).code).toBe(1);
+    expect(resultsJsonl(h).map((r) => r.status)).toEqual(['uncertain', 'uncertain', 'failed', 'created', 'created']);
+    const again = await campaign(h, ['c.csv', ...OUT]);
+    expect(again.stderr).toMatch(
+      /^Creating 1 session \(2 created before; 2 uncertain, not sent again without --resend-uncertain\), 4 at once, at most 1,000 requests a minute\./m,
+    );
+  });
+
   test('a refused key stops the campaign at once (exit 4): the rest are not sent', async () => {
     writeInput(h, 'c.csv', customersCsv(5));
     const result = await campaign(h, ['c.csv', ...OUT], { env: { STACKONE_API_KEY: 'v1.eu1.wrong_key_0000000000' } });

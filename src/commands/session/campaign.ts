@@ -164,12 +164,20 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
   // Sessions created by a run that stopped before writing them to the history (kill -9).
   recorder.restore(rows, known);
 
-  const before = rows.length - toSend.length;
+  // The rows not sent are created before, or uncertain (not sent again without --resend-uncertain).
+  const createdBefore = rows.filter((row) => known.rows.get(row.key)?.state === 'created').length;
+  const uncertainBefore = rows.length - toSend.length - createdBefore;
+  const before = [
+    createdBefore && `${createdBefore} created before`,
+    uncertainBefore && `${uncertainBefore} uncertain, not sent again without --resend-uncertain`,
+  ]
+    .filter(Boolean)
+    .join('; ');
   out.info(
     out.errTheme.muted(
       toSend.length === 0
         ? `Nothing to send: every row of the file was sent by an earlier run (${run.output.shown}.journal).`
-        : `Creating ${toSend.length} ${toSend.length === 1 ? 'session' : 'sessions'}${before ? ` (${before} of ${rows.length} rows done before)` : ''}, ${run.pace.concurrency} at once, at most ${run.pace.ratePerMinute.toLocaleString('en-US')} requests a minute. Ctrl-C stops; the same command resumes.`,
+        : `Creating ${toSend.length} ${toSend.length === 1 ? 'session' : 'sessions'}${before ? ` (${before})` : ''}, ${run.pace.concurrency} at once, at most ${run.pace.ratePerMinute.toLocaleString('en-US')} requests a minute. Ctrl-C stops; the same command resumes.`,
     ),
   );
   const progress = campaignProgress(out, runtime, toSend.length);
