@@ -266,13 +266,26 @@ describe('the board: flags and edges', () => {
   test.each([
     [['--all', '123'], /A session id and --all cannot be used together/],
     [['--all', '--token', 'x'], /--token applies to one session, not to --all/],
-    [['123', '--rate', '10'], /--rate applies only with --all/],
+    [['123', '--rate', '10'], /--rate applies only with --all or --from-file\./],
     [['--all', '--concurrency', '1000'], /Invalid value "1000" for --concurrency/],
   ])('%j exits 2 and sends nothing', async (args, message) => {
     const result = await h.cli(['session', 'poll', ...args]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(h.emulator.requests).toHaveLength(0);
+  });
+
+  test('--help: --from-file alone makes the board too, its formats, and every way the board ends', async () => {
+    const help = await h.cli(['session', 'poll', '--help']);
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('--from-file <path> the board of a campaign: the sessions of its results file (CSV or JSON Lines; - for stdin)');
+    expect(text).toContain('--concurrency <n> with --all or --from-file: reads at once (default 4)');
+    expect(text).toContain("--rate <n> with --all or --from-file: at most n reads a minute (default 1000, StackOne's limit per key)");
+    expect(text).toContain(
+      'It ends when every session has connected, expired, cannot be read (exit 1) or (with --fail-fast) failed, or at --timeout.',
+    );
+    expect(text).not.toMatch(/\.csv or \.jsonl/);
   });
 
   test('nothing pending: says so, exit 0, no request', async () => {

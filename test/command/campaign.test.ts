@@ -205,7 +205,7 @@ describe('campaign validation: the whole file before anything is sent', () => {
     [['--interval', '5s'], /--from-file cannot be used with --interval/],
     [['--concurrency', '0'], /Invalid value "0" for --concurrency/],
     [['--rate', 'fast'], /Invalid value "fast" for --rate/],
-    [['--output', 'results.txt'], /--output: the name must end in \.csv or \.jsonl/],
+    [['--output', 'results.txt'], /--output: the name must end in \.csv, \.jsonl or \.ndjson\./],
     [['--output', 'nodir/r.csv'], /^✗ Invalid value "nodir\/r\.csv" for --output: the directory nodir does not exist\.$/m],
     [['--output', 'c.csv/r.csv'], /^✗ Invalid value "c\.csv\/r\.csv" for --output: the directory c\.csv is not a directory\.$/m],
     [['--output', 'nodir/r.csv', '--dry-run'], /--output: the directory nodir does not exist/],
@@ -216,6 +216,20 @@ describe('campaign validation: the whole file before anything is sent', () => {
     expect(result.stderr).toMatch(message);
     expect(h.emulator.requests).toHaveLength(0);
     expect(exists(h, 'nodir')).toBe(false);
+  });
+
+  test('under npx, the hints of a refused campaign name the CLI as npx runs it; --help names every results format', async () => {
+    writeInput(h, 'c.csv', customersCsv(1));
+    const npx = { env: { npm_command: 'exec' } };
+    const wait = await campaign(h, ['c.csv', ...OUT, '--wait'], npx);
+    expect(wait.code).toBe(2);
+    expect(wait.stderr).toContain('run `npx stackone-connect session poll --all --from-file <results>` afterwards.');
+    const noOutput = await campaign(h, ['c.csv'], npx);
+    expect(noOutput.code).toBe(2);
+    expect(noOutput.stderr).toContain('the results file (.csv, .jsonl or .ndjson)');
+    expect(noOutput.stderr).toContain('Example: npx stackone-connect session create --from-file customers.csv --output results.csv');
+    const help = await h.cli(['session', 'create', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--output <path> with --from-file: the results file, .csv, .jsonl or .ndjson');
   });
 
   test('--from-file needs --output (except --dry-run); campaign flags need --from-file', async () => {

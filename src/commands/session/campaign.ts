@@ -61,7 +61,7 @@ export async function runCampaign(
   if (conflicts.length > 0) {
     throw new UsageError(
       `--from-file cannot be used with ${conflicts.join(', ')}.`,
-      'Each row gives its own origin_owner_id and origin_owner_name. To wait for the customers, run `session poll --all --from-file <results>` afterwards.',
+      `Each row gives its own origin_owner_id and origin_owner_name. To wait for the customers, run \`${ctx.bin} session poll --all --from-file <results>\` afterwards.`,
     );
   }
   if (options.fromFile === '-' && options.metadata === '@-') {
@@ -71,8 +71,8 @@ export async function runCampaign(
   const output = options.output === undefined ? undefined : outputOf(ctx, options.output);
   if (!output && !options.dryRun) {
     throw new UsageError(
-      '--from-file needs --output: the results file (.csv or .jsonl), with the journal beside it that lets a re-run resume.',
-      'Example: stackone-connect session create --from-file customers.csv --output results.csv',
+      '--from-file needs --output: the results file (.csv, .jsonl or .ndjson), with the journal beside it that lets a re-run resume.',
+      `Example: ${ctx.bin} session create --from-file customers.csv --output results.csv`,
     );
   }
   const rows = await loadRows(ctx, options.fromFile, options);
@@ -112,7 +112,10 @@ export async function runCampaign(
 function outputOf(ctx: CommandContext, shown: string): ResultsFile {
   const format = resultFormat(shown);
   if (!format)
-    throw new UsageError(`Invalid value "${shown}" for --output: the name must end in .csv or .jsonl.`, 'Example: --output results.csv');
+    throw new UsageError(
+      `Invalid value "${shown}" for --output: the name must end in .csv, .jsonl or .ndjson.`,
+      'Example: --output results.csv',
+    );
   const path = resolve(ctx.runtime.cwd, shown);
   // The results, the journal and its lock go there: a directory that is not there is a mistake
   // in the flag, said before anything is read or sent.
