@@ -151,5 +151,7 @@ export function classifyNetworkError(error: unknown): { code: string; detail: st
   let innermost: unknown = error;
   while (innermost instanceof Error && innermost.cause instanceof Error) innermost = innermost.cause;
   const message = innermost instanceof Error ? innermost.message : String(innermost);
+  // fetch refuses a port of its block list (1, 9, 25, 6000 ...) before it opens a connection.
+  if (message === 'bad port') return { code: 'ERR_BAD_PORT', detail: 'bad port (fetch does not connect to it)', delivered: false };
   return { code: 'ENETWORK', detail: sanitizeLine(message), delivered: true };
 }

@@ -1,5 +1,6 @@
 import { BadResponseError, HttpError, NetworkError } from '../api/errors.js';
 import type { ConnectSession } from '../api/types.js';
+import { Interrupted } from '../lib/sleep.js';
 import { type PumpClock, type PumpSource, pump, type RateLimiter } from './pacing.js';
 import { backoffDelay, MAX_RETRY_AFTER_MS, NEVER_ANSWERED_TRIES, type Reading, readSession, UnreachableError } from './poll.js';
 import { refusedForExpiry } from './session-source.js';
@@ -36,7 +37,7 @@ export interface BoardDeps {
   clock: PumpClock;
   random(): number;
   signal: AbortSignal;
-  /** The least time between two reads of one session. */
+  /** The least time from the start of one read of a session to the start of its next. */
   intervalMs: number;
   /** --timeout: no read starts after this (epoch ms). */
   deadline?: number;
@@ -133,10 +134,14 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
   };
 
   const read = async (target: BoardTarget): Promise<void> => {
+    // A read every interval, as a wait's: the time the read took counts towards the next one.
+    const readAt = clock.now();
     let session: ConnectSession;
     try {
       session = await deps.fetchSession(target);
     } catch (error) {
+      // Ctrl-C aborted the read: the session is as it was, not one that cannot be read.
+      if (error instanceof Interrupted || deps.signal.aborted) return;
       return failed(target, error);
     }
     answered = true;
@@ -148,7 +153,7 @@ export async function watchSessions(targets: BoardTarget[], deps: BoardDeps): Pr
       return next(target, 0);
     }
     change(target, stateOf(target.reading));
-    if (!isFinal(target, deps.failFast)) next(target, deps.intervalMs);
+    if (!isFinal(target, deps.failFast)) next(target, Math.max(0, deps.intervalMs - (clock.now() - readAt)));
   };
 
   const lookUp = async (target: BoardTarget): Promise<void> => {

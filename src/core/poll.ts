@@ -78,18 +78,31 @@ export const MAX_RETRY_AFTER_MS = 3_600_000;
 /** A base URL that has not answered once in this many tries is a configuration error, not an outage. */
 export const NEVER_ANSWERED_TRIES = 3;
 
-/** The API never answered during this wait: wrong base URL, DNS, proxy or network (exit 1). */
+/**
+ * The API never answered during this wait (or campaign): wrong base URL, DNS, proxy or network
+ * (exit 1).
+ */
 export class UnreachableError extends CliError {
   constructor(
     readonly last: NetworkError,
     tries: number,
+    during: 'wait' | 'campaign' = 'wait',
   ) {
-    super(`${last.message} (${tries} tries, no answer since the wait began).`, {
-      suggestion:
-        last.code === 'ECONNREFUSED' || !last.delivered
-          ? 'Check --base-url / STACKONE_BASE_URL (and HTTPS_PROXY, NO_PROXY); the session stays open.'
-          : 'Check your network, proxy and --base-url; the session stays open.',
-    });
+    const check =
+      last.code === 'ECONNREFUSED' || !last.delivered
+        ? 'Check --base-url / STACKONE_BASE_URL (and HTTPS_PROXY, NO_PROXY)'
+        : 'Check your network, proxy and --base-url';
+    super(
+      during === 'wait'
+        ? `${last.message} (${tries} tries, no answer since the wait began).`
+        : `${last.message}. The address never answered: ${tries} tries since the campaign began, not one answer; it stopped.`,
+      {
+        suggestion:
+          during === 'wait'
+            ? `${check}; the session stays open.`
+            : `${check}, then run the same command again: the rows not sent are sent then.`,
+      },
+    );
   }
 }
 

@@ -408,7 +408,7 @@ const cases: Case[] = [
     args: create(),
     env: { STACKONE_BASE_URL: 'http://127.0.0.1:9' },
     code: 1,
-    message: /Could not reach 127\.0\.0\.1:9: bad port/,
+    message: /Could not reach 127\.0\.0\.1:9: bad port \(fetch does not connect to it\)\. Nothing was sent: no session was created\./,
     sends: true,
   },
   {

@@ -4,7 +4,8 @@ import { campaign, customersCsv, screenOf, workDir, writeInput } from '../helper
 import { type Created, createSession, linesMatching, oneJsonLine, RESULT_KEYS, requestsTo, type SessionResult } from '../helpers/e2e.js';
 import { useHarness } from '../helpers/harness.js';
 
-const h = useHarness();
+// A `delay` fault makes a read take that long on the fake clock.
+const h = useHarness({ sleep: (ms: number): Promise<void> => h.clock.sleep(ms) });
 
 const board = (args: string[], options?: Parameters<typeof h.cli>[1]) =>
   h.cli(['session', 'poll', '--all', ...args], { cwd: workDir(h), ...options });
@@ -40,6 +41,16 @@ describe('the board: many sessions within the rate budget', () => {
     expect(result.code).toBe(8);
     // Default budget: 1,000 a minute (60 ms apart); each of the two every 5 s.
     expect(reads().map((r) => r.at - t0)).toEqual([0, 60, 5000, 5060, 10000, 10060]);
+  });
+
+  test('--interval counts from the start of a read, as a wait does: a slow read does not push the next one back', async () => {
+    await customers(['a', 'A']);
+    h.emulator.injectFaults([{ kind: 'delay', delayMs: 1000, method: 'GET', times: 3 }]);
+    const t0 = h.clock.now();
+    const result = await board(['--interval', '5s', '--timeout', '12s']);
+    expect(result.code).toBe(8);
+    // Each read takes 1 s; each starts 5 s after the previous one started.
+    expect(reads().map((r) => r.at - t0)).toEqual([0, 5000, 10000]);
   });
 
   test('a 429 pauses every read for its Retry-After', async () => {
@@ -148,6 +159,26 @@ describe('the board: what it shows and when it ends', () => {
     expect(oneJsonLine<SessionResult>(result.stdout)).toMatchObject({ status: 'error', attempt: { oauth_error_code: 'invalid_grant' } });
   });
 
+  test('a cancelled attempt: the final table says so, as its change line does', async () => {
+    const [a, b] = await customers(['a', 'Acme'], ['b', 'Bolt']);
+    h.emulator.cancel(a!.id);
+    h.emulator.fail(b!.id, { code: 'access_denied', description: 'The user denied access' });
+    const result = await board(['--fail-fast']);
+    expect(result.code).toBe(3);
+    expect(linesMatching(result.stderr, /^✗ (Acme|Bolt)/)).toEqual([
+      '✗ Acme (a): The customer cancelled the connection attempt.',
+      '✗ Bolt (b): The connection attempt failed: access_denied (The user denied access).',
+    ]);
+    const rows = result.stdout
+      .split('\n')
+      .slice(2, 4)
+      .map((l) => l.split(/\s{2,}/).slice(0, 4));
+    expect(rows).toEqual([
+      ['Acme (a)', '-', 'failed', 'cancelled by the customer'],
+      ['Bolt (b)', '-', 'failed', 'access_denied (The user denied access)'],
+    ]);
+  });
+
   test('on a terminal: a live table (owner, provider, state, time left, account) redrawn in place', async () => {
     const [a, , c] = await customers(
       ['acme', 'Acme Ltd', ['--provider', 'bamboohr', '--expires-in', '1h']],
@@ -203,6 +234,26 @@ describe('the board of a campaign: --from-file results', () => {
     );
   });
 
+  test('from stdin (--from-file -): messages say stdin, and the resume hint asks for the results file again', async () => {
+    const none = await h.cli(['session', 'poll', '--from-file', '-'], {
+      cwd: workDir(h),
+      input: `${JSON.stringify({ key: 'row-1', status: 'failed', session_id: null })}\n`,
+    });
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).toMatch(/^Nothing to watch: stdin lists no session\.$/m);
+
+    const [a] = await customers(['a', 'A']);
+    const pending = await h.cli(['session', 'poll', '--from-file', '-', '--timeout', '1s'], {
+      cwd: workDir(h),
+      input: `${JSON.stringify({ key: 'row-1', status: 'created', session_id: a!.id })}\n`,
+    });
+    expect(pending.code).toBe(8);
+    expect(pending.stderr).toContain(
+      'Resume with: stackone-connect session poll --all --from-file <results file> (the results file that was on stdin)',
+    );
+    expect(pending.stderr).not.toMatch(/--from-file -/);
+  });
+
   test('a file without a session_id column is refused (exit 2)', async () => {
     writeInput(h, 'c.csv', customersCsv(2));
     const result = await h.cli(['session', 'poll', '--from-file', 'c.csv'], { cwd: workDir(h) });
@@ -215,13 +266,26 @@ describe('the board: flags and edges', () => {
   test.each([
     [['--all', '123'], /A session id and --all cannot be used together/],
     [['--all', '--token', 'x'], /--token applies to one session, not to --all/],
-    [['123', '--rate', '10'], /--rate applies only with --all/],
+    [['123', '--rate', '10'], /--rate applies only with --all or --from-file\./],
     [['--all', '--concurrency', '1000'], /Invalid value "1000" for --concurrency/],
   ])('%j exits 2 and sends nothing', async (args, message) => {
     const result = await h.cli(['session', 'poll', ...args]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(h.emulator.requests).toHaveLength(0);
+  });
+
+  test('--help: --from-file alone makes the board too, its formats, and every way the board ends', async () => {
+    const help = await h.cli(['session', 'poll', '--help']);
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('--from-file <path> the board of a campaign: the sessions of its results file (CSV or JSON Lines; - for stdin)');
+    expect(text).toContain('--concurrency <n> with --all or --from-file: reads at once (default 4)');
+    expect(text).toContain("--rate <n> with --all or --from-file: at most n reads a minute (default 1000, StackOne's limit per key)");
+    expect(text).toContain(
+      'It ends when every session has connected, expired, cannot be read (exit 1) or (with --fail-fast) failed, or at --timeout.',
+    );
+    expect(text).not.toMatch(/\.csv or \.jsonl/);
   });
 
   test('nothing pending: says so, exit 0, no request', async () => {
@@ -241,6 +305,26 @@ describe('the board: flags and edges', () => {
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/Stopped watching: 1 of 1 sessions not connected yet; they stay open\./);
     expect(result.stderr).toMatch(/Resume with: stackone-connect session poll --all/);
+  });
+
+  test('a read in flight at Ctrl-C leaves its session as it was: not one that cannot be read', async () => {
+    const [a, b] = await customers(['a', 'A'], ['b', 'B']);
+    h.emulator.connect(a!.id);
+    // B's read never gets an answer: it is in flight when Ctrl-C comes.
+    h.emulator.injectFaults([{ kind: 'hang', method: 'GET', path: `/connect_sessions/${b!.id}` }]);
+    const inFlight = () => reads().some((r) => r.path === `/connect_sessions/${b!.id}` && r.status === 0);
+    const result = await h.drive((options) => board(['--json'], options), [{ when: inFlight, then: (run) => run.kill('SIGINT') }]);
+    expect(result.code).toBe(130);
+    expect(result.stderr).not.toMatch(/cannot be read/);
+    expect(result.stderr).toMatch(/Stopped watching: 1 of 2 sessions not connected yet; they stay open\./);
+    const lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SessionResult);
+    expect(lines.map((l) => [l.session_id, l.status])).toEqual([
+      [a!.id, 'authenticated'],
+      [b!.id, 'pending'],
+    ]);
   });
 
   test('a refused key ends the board at once (exit 4)', async () => {

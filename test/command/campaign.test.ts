@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { fingerprint } from '../../src/core/campaign/rows.js';
@@ -135,6 +136,48 @@ describe('campaign validation: the whole file before anything is sent', () => {
     expect(exists(h, 'results.jsonl') || exists(h, 'results.jsonl.journal')).toBe(false);
   });
 
+  test('a problem of the whole file (an empty file) is said as such, not as a line with problems: exit 2', async () => {
+    writeInput(h, 'empty.csv', '\n\n');
+    const empty = await campaign(h, ['empty.csv', ...OUT]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^✗ empty\.csv is empty: it needs a header line naming the columns; nothing was sent\.$/m);
+    expect(empty.stderr).not.toMatch(/line has problems/);
+    const stdin = await campaign(h, ['-', ...OUT], { input: '' });
+    expect(stdin.code).toBe(2);
+    expect(stdin.stderr).toMatch(/^✗ stdin is empty: it needs a header line naming the columns; nothing was sent\.$/m);
+    const board = await h.cli(['session', 'poll', '--from-file', 'empty.csv'], { cwd: workDir(h) });
+    expect(board.code).toBe(2);
+    expect(board.stderr).toMatch(/^✗ empty\.csv is empty: it needs a header line naming the columns\.$/m);
+    expect(h.emulator.requests).toHaveLength(0);
+    expect(exists(h, 'results.jsonl.journal')).toBe(false);
+  });
+
+  test('a column with no name is no column while it is empty (a trailing comma of a spreadsheet export); with a value it is refused', async () => {
+    writeInput(h, 'trailing.csv', 'key,origin_owner_id,origin_owner_name,\r\nrow-1,a,A,\r\nrow-2,b,B,\r\n');
+    const trailing = await campaign(h, ['trailing.csv', ...OUT]);
+    expect(trailing.code, trailing.stderr).toBe(0);
+    expect(creates(h).map((r) => r.body)).toStrictEqual([
+      { origin_owner_id: 'a', origin_owner_name: 'A' },
+      { origin_owner_id: 'b', origin_owner_name: 'B' },
+    ]);
+    h.emulator.clearRequests();
+    writeInput(h, 'unnamed.csv', 'origin_owner_id,,origin_owner_name\na,,A\nb,oops,B\n');
+    const unnamed = await campaign(h, ['unnamed.csv', '--output', 'other.jsonl']);
+    expect(unnamed.code).toBe(2);
+    expect(linesMatching(unnamed.stderr, /^ {2}line/)).toEqual(['  line 1: column 2 has no name, but has values']);
+    expect(h.emulator.requests).toHaveLength(0);
+  });
+
+  test('a warning is printed once, with the lines it applies to, in one sentence', async () => {
+    writeInput(h, 'w.csv', 'origin_owner_id,origin_owner_name,expires_in,provider_version\na,A,20,\nb,B,20,\nc,C,,1\n');
+    const result = await campaign(h, ['w.csv', '--dry-run']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(linesMatching(result.stderr, /^!/)).toEqual([
+      '! expires_in 20 means 20 seconds: the link expires almost at once. Write 20m for minutes (lines 2 and 3).',
+      '! provider_version is deprecated by StackOne and can make session creation fail; it is sent as given (line 4).',
+    ]);
+  });
+
   test('an unknown column, a broken quote and a bad JSON line are problems of their lines', async () => {
     writeInput(h, 'typo.csv', 'origin_owner_id,origin_owner_name,provder\na,A,bamboohr\n');
     const typo = await campaign(h, ['typo.csv', ...OUT]);
@@ -162,13 +205,31 @@ describe('campaign validation: the whole file before anything is sent', () => {
     [['--interval', '5s'], /--from-file cannot be used with --interval/],
     [['--concurrency', '0'], /Invalid value "0" for --concurrency/],
     [['--rate', 'fast'], /Invalid value "fast" for --rate/],
-    [['--output', 'results.txt'], /--output: the name must end in \.csv or \.jsonl/],
+    [['--output', 'results.txt'], /--output: the name must end in \.csv, \.jsonl or \.ndjson\./],
+    [['--output', 'nodir/r.csv'], /^✗ Invalid value "nodir\/r\.csv" for --output: the directory nodir does not exist\.$/m],
+    [['--output', 'c.csv/r.csv'], /^✗ Invalid value "c\.csv\/r\.csv" for --output: the directory c\.csv is not a directory\.$/m],
+    [['--output', 'nodir/r.csv', '--dry-run'], /--output: the directory nodir does not exist/],
   ])('%j with --from-file exits 2 and sends nothing', async (args, message) => {
     writeInput(h, 'c.csv', customersCsv(2));
     const result = await campaign(h, ['c.csv', ...(args.includes('--output') ? [] : OUT), ...args]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(h.emulator.requests).toHaveLength(0);
+    expect(exists(h, 'nodir')).toBe(false);
+  });
+
+  test('under npx, the hints of a refused campaign name the CLI as npx runs it; --help names every results format', async () => {
+    writeInput(h, 'c.csv', customersCsv(1));
+    const npx = { env: { npm_command: 'exec' } };
+    const wait = await campaign(h, ['c.csv', ...OUT, '--wait'], npx);
+    expect(wait.code).toBe(2);
+    expect(wait.stderr).toContain('run `npx stackone-connect session poll --all --from-file <results>` afterwards.');
+    const noOutput = await campaign(h, ['c.csv'], npx);
+    expect(noOutput.code).toBe(2);
+    expect(noOutput.stderr).toContain('the results file (.csv, .jsonl or .ndjson)');
+    expect(noOutput.stderr).toContain('Example: npx stackone-connect session create --from-file customers.csv --output results.csv');
+    const help = await h.cli(['session', 'create', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--output <path> with --from-file: the results file, .csv, .jsonl or .ndjson');
   });
 
   test('--from-file needs --output (except --dry-run); campaign flags need --from-file', async () => {
@@ -219,6 +280,60 @@ describe('campaign validation: the whole file before anything is sent', () => {
     ]);
     expect(planned[0]!.note).toMatch(/^created before: session \d+$/);
     expect(h.emulator.requests).toHaveLength(0);
+  });
+
+  test('--dry-run refuses where the run would, with its words: another profile or base URL, a changed or re-keyed row (exit 2), a journal another run holds (exit 1)', async () => {
+    writeInput(h, 'c.csv', customersCsv(2));
+    expect((await campaign(h, ['c.csv', ...OUT])).code).toBe(0);
+    const journal = join(workDir(h), 'results.jsonl.journal');
+    const written = readFileSync(journal, 'utf8');
+    h.emulator.clearRequests();
+    const refusal = (run: { stderr: string }) => linesMatching(run.stderr, /^( {2})?(✗|line \d+:)|^ {4}line/);
+    /** The dry run and the run itself, with the same arguments: the same refusal, the same exit code. */
+    const both = async (args: string[], env?: Record<string, string>) => {
+      const dry = await campaign(h, ['c.csv', ...OUT, ...args, '--dry-run'], { env });
+      const real = await campaign(h, ['c.csv', ...OUT, ...args], { env });
+      expect(dry.stdout).toBe('');
+      expect([dry.code, refusal(dry)]).toEqual([real.code, refusal(real)]);
+      return dry;
+    };
+
+    const profile = await both(['--profile', 'eu']);
+    expect(profile.code).toBe(2);
+    expect(profile.stderr).toMatch(
+      /results\.jsonl belongs to a campaign run with profile "default" at http:\/\/127\.0\.0\.1:\d+, not "eu"/,
+    );
+    const baseUrl = await both([], { STACKONE_BASE_URL: 'http://127.0.0.1:9' });
+    expect(baseUrl.code).toBe(2);
+    expect(baseUrl.stderr).toMatch(/not "default" at http:\/\/127\.0\.0\.1:9: its rows would be sent again/);
+
+    writeInput(h, 'c.csv', 'key,origin_owner_id,origin_owner_name\nrow-1,cust-1,Customer One\nrow-2,cust-2,Customer 2\n');
+    const changed = await both([]);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/line 2: changed since key row-1 created session \d+; restore it, or give it a new key/);
+    writeInput(h, 'c.csv', 'key,origin_owner_id,origin_owner_name\nA,cust-1,Customer 1\nB,cust-2,Customer 2\n');
+    const rekeyed = await both([]);
+    expect(rekeyed.code).toBe(2);
+    expect(rekeyed.stderr).toMatch(/line 2: the same request as key row-1, which created session \d+: did its key change\?/);
+
+    // Another run holds the journal (a live process: this one).
+    writeInput(h, 'c.csv', customersCsv(2));
+    const lock = `${journal}.lock`;
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'owner'), JSON.stringify({ pid: process.pid, host: hostname() }));
+    const held = await campaign(h, ['c.csv', ...OUT, '--dry-run']);
+    expect(held.code).toBe(1);
+    expect(held.stdout).toBe('');
+    expect(held.stderr).toMatch(
+      new RegExp(
+        `Another run of this campaign \\(process ${process.pid}\\) holds its journal .*results\\.jsonl\\.journal: two at once would send the same rows\\.`,
+      ),
+    );
+    expect(existsSync(join(lock, 'owner'))).toBe(true);
+    rmSync(lock, { recursive: true });
+
+    expect(h.emulator.requests).toHaveLength(0);
+    expect(readFileSync(journal, 'utf8')).toBe(written);
   });
 });
 
@@ -331,7 +446,7 @@ describe('campaign results, outcomes and exit codes', () => {
     expect(resultsJsonl(h).every((r) => r.status === 'created')).toBe(true);
   });
 
-  test('a reset after sending is uncertain; a refused connection is retried, then failed: nothing was sent', async () => {
+  test('a reset after sending is uncertain; a refused connection is retried, then not sent: the address never answered', async () => {
     writeInput(h, 'c.csv', customersCsv(1));
     h.emulator.injectFaults([{ kind: 'reset' }]);
     const reset = await campaign(h, ['c.csv', ...OUT]);
@@ -344,10 +459,48 @@ describe('campaign results, outcomes and exit codes', () => {
     });
     expect(refused.code).toBe(1);
     expect(linesMatching(refused.stderr, /nothing was sent; sending it again in/)).toHaveLength(2);
-    expect(resultsJsonl(h, 'd.jsonl')[0]).toMatchObject({
-      status: 'failed',
-      error: expect.stringMatching(/connection refused; nothing was sent/),
-    });
+    expect(resultsJsonl(h, 'd.jsonl')[0]).toMatchObject({ status: 'not_sent', error: null });
+  });
+
+  test('an address that never answers stops the campaign after three tries in all, not three a row: every row not sent (exit 1)', async () => {
+    writeInput(h, 'c.csv', customersCsv(50));
+    const port = await closedPort();
+    const result = await campaign(h, ['c.csv', ...OUT], { env: { STACKONE_BASE_URL: `http://127.0.0.1:${port}` } });
+    expect(result.code).toBe(1);
+    expect(journalLines(h).filter((l) => l.kind === 'sending')).toHaveLength(3);
+    expect(resultsJsonl(h).every((r) => r.status === 'not_sent')).toBe(true);
+    expect(result.stdout).toMatch(/✗ 0 of 50 rows have a session; 50 not sent\./);
+    expect(result.stderr).toContain(
+      `✗ Could not reach 127.0.0.1:${port}: connection refused. The address never answered: 3 tries since the campaign began, not one answer; it stopped.\n  Check --base-url / STACKONE_BASE_URL (and HTTPS_PROXY, NO_PROXY), then run the same command again: the rows not sent are sent then.`,
+    );
+  });
+
+  test('a port fetch refuses to use (bad port) is a failure before anything was sent, not an uncertain row', async () => {
+    writeInput(h, 'c.csv', customersCsv(1));
+    const result = await campaign(h, ['c.csv', ...OUT], { env: { STACKONE_BASE_URL: 'http://127.0.0.1:1' } });
+    expect(result.code).toBe(1);
+    expect(resultsJsonl(h)[0]).toMatchObject({ status: 'not_sent' });
+    expect(journalLines(h).map((l) => [l.kind, l.error])).toEqual([
+      ['campaign', undefined],
+      ...Array(3)
+        .fill(['sending', undefined])
+        .flatMap((s) => [s, ['not_created', expect.stringMatching(/bad port .*; nothing was sent/)]]),
+    ]);
+  });
+
+  test('a re-run says which rows it does not send: created before, or uncertain (not sent again)', async () => {
+    writeInput(h, 'c.csv', customersCsv(5));
+    h.emulator.injectFaults([
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 400 },
+    ]);
+    expect((await campaign(h, ['c.csv', ...OUT, '--concurrency', '1'])).code).toBe(1);
+    expect(resultsJsonl(h).map((r) => r.status)).toEqual(['uncertain', 'uncertain', 'failed', 'created', 'created']);
+    const again = await campaign(h, ['c.csv', ...OUT]);
+    expect(again.stderr).toMatch(
+      /^Creating 1 session \(2 created before; 2 uncertain, not sent again without --resend-uncertain\), 4 at once, at most 1,000 requests a minute\./m,
+    );
   });
 
   test('a refused key stops the campaign at once (exit 4): the rest are not sent', async () => {

@@ -1,15 +1,41 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
+import { campaign, customersCsv, resultsJsonl, writeInput } from '../helpers/campaign.js';
 import { TEST_KEY, useHarness } from '../helpers/harness.js';
 import { runInProcess } from '../helpers/in-process.js';
+import { startFakeApi } from '../helpers/network.js';
 import { cleanEnv, tempConfigDir } from '../helpers/process.js';
 
 const h = useHarness();
 let legacy: Emulator;
+/**
+ * An API that quotes the latest session token back in its errors: GET /connect_sessions/{id} is
+ * 404 (so sessions are read with their tokens), `authenticate` answers `authStatus`, and once
+ * `refuseCreates` is set a create after the first is refused (403).
+ */
+let leaky: Awaited<ReturnType<typeof startFakeApi>>;
+const tokens: string[] = [];
+let authStatus = 400;
+let refuseCreates = false;
 beforeAll(async () => {
   legacy = await startEmulator({ apiKey: TEST_KEY, legacy: true, now: h.clock.now });
+  leaky = await startFakeApi((method, path) => {
+    const quoted = (status: number) => ({ status, body: { statusCode: status, message: `not for session token ${tokens.at(-1)}` } });
+    if (method === 'POST' && path === '/connect_sessions') {
+      if (refuseCreates && tokens.length > 0) return quoted(403);
+      const id = 900 + tokens.length;
+      const token = `tok_leaky_${id}_0123456789abcdef`;
+      tokens.push(token);
+      return { status: 201, body: { id, token, auth_link_url: `https://hub.example/connect?token=${token}` } };
+    }
+    if (method === 'POST' && path === '/connect_sessions/authenticate') return quoted(authStatus);
+    return { status: 404, body: { statusCode: 404, message: 'Not Found' } };
+  });
 });
-afterAll(() => legacy?.close());
+afterAll(async () => {
+  await legacy?.close();
+  await leaky?.close();
+});
 
 interface Created {
   id: number;
@@ -95,5 +121,48 @@ describe('secrets stay out of traces, errors and output', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('v1.e…cdef');
     expectNoSecrets(run);
+  });
+});
+
+describe('session tokens stay out of the errors of campaigns and the board', () => {
+  const atLeaky = { env: { STACKONE_BASE_URL: '' } };
+  beforeAll(() => {
+    atLeaky.env.STACKONE_BASE_URL = leaky.url;
+  });
+
+  test('the board: an error that quotes a session token prints it redacted, with --verbose too', async () => {
+    tokens.length = 0;
+    const create = await h.cli(['session', 'create', '--origin-owner-id', 'acme', '--origin-owner-name', 'Acme', '--json'], atLeaky);
+    expect(create.code, create.stderr).toBe(0);
+    const token = tokens.at(-1)!;
+
+    authStatus = 400; // the session cannot be read: its change line quotes the API
+    const unreadable = await h.cli(['session', 'poll', '--all', '--verbose'], atLeaky);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toMatch(/cannot be read: .*not for session token \[redacted\]/);
+    expect(unreadable.stderr + unreadable.stdout).not.toContain(token);
+
+    authStatus = 403; // the board stops: the error report quotes the API
+    const refused = await h.cli(['session', 'poll', '--all', '--verbose'], atLeaky);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/not for session token \[redacted\]/);
+    expect(refused.stderr + refused.stdout).not.toContain(token);
+  });
+
+  test('a campaign: an error that quotes the token of a session it created prints it redacted, with --verbose too', async () => {
+    tokens.length = 0;
+    refuseCreates = true;
+    try {
+      writeInput(h, 'c.csv', customersCsv(2));
+      const run = await campaign(h, ['c.csv', '--output', 'results.jsonl', '--concurrency', '1', '--verbose'], atLeaky);
+      expect(run.code).toBe(4);
+      expect(resultsJsonl(h).map((r) => r.status)).toEqual(['created', 'failed']);
+      const token = tokens[0]!;
+      expect(run.stderr).toMatch(/✗ line 3 \(row-2\): .*not for session token \[redacted\]/);
+      expect(run.stderr).toMatch(/^✗ The API key is not allowed to do this \(403 Forbidden: not for session token \[redacted\]\)/m);
+      expect(run.stderr + run.stdout).not.toContain(token);
+    } finally {
+      refuseCreates = false;
+    }
   });
 });

@@ -271,4 +271,13 @@ describe('error helpers', () => {
     expect(classifyNetworkError(dns)).toMatchObject({ detail: 'the host name could not be resolved', delivered: false });
     expect(classifyNetworkError(new Error('weird \u001b[31mred'))).toMatchObject({ detail: 'weird red', delivered: true });
   });
+
+  test("fetch's bad port (a port it refuses to connect to) is a failure before anything was sent", () => {
+    const badPort = new TypeError('fetch failed', { cause: new Error('bad port') });
+    expect(classifyNetworkError(badPort)).toEqual({
+      code: 'ERR_BAD_PORT',
+      detail: 'bad port (fetch does not connect to it)',
+      delivered: false,
+    });
+  });
 });

@@ -70,10 +70,10 @@ export async function boardSources(
   const content = await readSource(ctx, fromFile);
   const { rows, problems } = readInput(content, inputFormat(fromFile, content));
   const shown = sanitizeLine(fromFile === '-' ? 'stdin' : fromFile);
+  const whole = problems.filter((p) => p.line === 0);
+  if (whole.length > 0) throw new UsageError(`${shown} ${whole.map((p) => sanitizeLine(p.message)).join('; ')}.`);
   if (problems.length > 0) {
-    throw new UsageError(
-      `${shown} cannot be read:\n${problems.map((p) => `  ${p.line ? `line ${p.line}: ` : ''}${sanitizeLine(p.message)}`).join('\n')}`,
-    );
+    throw new UsageError(`${shown} cannot be read:\n${problems.map((p) => `  line ${p.line}: ${sanitizeLine(p.message)}`).join('\n')}`);
   }
   if (rows.length > 0 && !rows.some((r) => 'session_id' in r.values)) {
     throw new UsageError(

@@ -9,7 +9,7 @@ import { type PollFlags, parsePollFlags } from '../../core/poll-flags.js';
 import { sessionFetcher } from '../../core/session-source.js';
 import { type Settings, validateBaseUrl } from '../../core/settings.js';
 import { formatDuration } from '../../lib/durations.js';
-import { sanitizeLine } from '../../lib/text.js';
+import { redactSecrets, sanitizeLine } from '../../lib/text.js';
 import type { SessionHistory } from '../../store/history.js';
 import { type BoardItem, boardView, counts } from '../../ui/board-view.js';
 import type { CommandContext } from '../context.js';
@@ -41,10 +41,14 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
   const apiKey = requireKey(settings);
   const history = await openHistory(ctx);
   const sources = await boardSources(ctx, history, settings, options.fromFile);
-  const resume = `${ctx.bin} session poll --all${options.fromFile ? ` --from-file ${shellWord(options.fromFile)}` : ''}${ctx.flags.profile ? ` --profile ${shellWord(ctx.flags.profile)}` : ''}`;
+  // Sent with every read that falls back to authenticate: never quoted back in an error.
+  for (const { token } of sources) if (token) ctx.secrets.add(token);
+  const redact = (text: string) => redactSecrets(text, ctx.secrets);
+  const resume = resumeHint(ctx, options.fromFile);
   if (sources.length === 0) {
+    const shown = options.fromFile === '-' ? 'stdin' : options.fromFile;
     out.info(
-      `Nothing to watch: ${options.fromFile ? `${sanitizeLine(options.fromFile)} lists no session` : `no session of profile "${sanitizeLine(settings.profile)}" is waiting for its customer`}.`,
+      `Nothing to watch: ${shown !== undefined ? `${sanitizeLine(shown)} lists no session` : `no session of profile "${sanitizeLine(settings.profile)}" is waiting for its customer`}.`,
     );
     return ExitCode.Ok;
   }
@@ -71,7 +75,12 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
         );
       fellBack = true;
     });
-    const entry: Entry = { ...describe(source, target, () => entry.accountProvider), source, fetch, client: clients.get(source.baseUrl)! };
+    const entry: Entry = {
+      ...describe(source, target, () => entry.accountProvider, redact),
+      source,
+      fetch,
+      client: clients.get(source.baseUrl)!,
+    };
     return entry;
   });
   const byTarget = new Map(entries.map((e) => [e.target, e]));
@@ -97,7 +106,7 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
       view.read();
       const accountId = target.reading?.kind === 'authenticated' ? target.reading.accountId : undefined;
       const account = await entry.client.getAccount(accountId!).catch((error: Error) => {
-        out.trace(`No provider from the linked account of session ${target.id}: ${sanitizeLine(error.message)}`);
+        out.trace(`No provider from the linked account of session ${target.id}: ${sanitizeLine(redact(error.message))}`);
         return undefined;
       });
       const provider = str(account?.provider_name) ?? str(account?.provider);
@@ -130,7 +139,7 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
         if (target.failures === 1 || (error as { status?: number }).status === 429) {
           view.alert(
             out.errTheme.warning(
-              `${out.errTheme.symbols.warning} Session ${target.id}: ${sanitizeLine(error.message).replace(/\.$/, '')}. Reading it again in ${formatDuration(ms)}.`,
+              `${out.errTheme.symbols.warning} Session ${target.id}: ${sanitizeLine(redact(error.message)).replace(/\.$/, '')}. Reading it again in ${formatDuration(ms)}.`,
             ),
           );
         }
@@ -172,7 +181,22 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
   return code;
 }
 
-function describe(source: BoardSource, target: BoardTarget, accountProvider: () => string | undefined): BoardItem {
+/**
+ * The command that watches the same sessions again. stdin was read once: the file that was on it
+ * is to be named (or piped in) again, not `--from-file -` run as if it were still there.
+ */
+function resumeHint(ctx: CommandContext, fromFile: string | undefined): string {
+  const profile = ctx.flags.profile ? ` --profile ${shellWord(ctx.flags.profile)}` : '';
+  if (fromFile === '-') return `${ctx.bin} session poll --all --from-file <results file>${profile} (the results file that was on stdin)`;
+  return `${ctx.bin} session poll --all${fromFile !== undefined ? ` --from-file ${shellWord(fromFile)}` : ''}${profile}`;
+}
+
+function describe(
+  source: BoardSource,
+  target: BoardTarget,
+  accountProvider: () => string | undefined,
+  redact: (text: string) => string,
+): BoardItem {
   const attempt = () => target.reading?.attempt ?? null;
   const provider = () => {
     const p = str(target.session?.provider) ?? str(attempt()?.provider) ?? source.provider ?? accountProvider();
@@ -193,7 +217,7 @@ function describe(source: BoardSource, target: BoardTarget, accountProvider: () 
     },
     detail() {
       if (target.state === 'failed') return attemptEnded(attempt(), provider());
-      if (target.state === 'error') return target.error ? sanitizeLine(target.error) : null;
+      if (target.state === 'error') return target.error ? sanitizeLine(redact(target.error)) : null;
       return null;
     },
   };
@@ -246,7 +270,7 @@ function printResults(ctx: CommandContext, entries: Entry[], results: SessionRes
         e.owner(),
         e.provider() ?? '-',
         e.target.state,
-        e.account() ?? (e.target.state === 'failed' ? oauthError(e.target.reading?.attempt ?? null) : ''),
+        e.account() ?? (e.target.state === 'failed' ? failure(e.target.reading?.attempt ?? null) : ''),
         e.target.id,
       ]);
       const header = ['OWNER', 'PROVIDER', 'STATE', 'ACCOUNT', 'SESSION'];
@@ -259,6 +283,11 @@ function printResults(ctx: CommandContext, entries: Entry[], results: SessionRes
       return `${[head, theme.muted(line(header)), ...cells.map(line)].join('\n')}\n`;
     },
   });
+}
+
+/** Why an attempt ended without a connection, in a cell: as its change line says it. */
+function failure(attempt: ConnectSession['latest_connection_attempt']): string {
+  return attempt?.status === 'cancelled' ? 'cancelled by the customer' : oauthError(attempt);
 }
 
 /** One client per API the sessions were created at: a session's token goes to no other API. */

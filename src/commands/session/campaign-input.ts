@@ -49,6 +49,14 @@ export async function loadRows(ctx: CommandContext, source: string, flags: Creat
   const input = readInput(text, inputFormat(source, text), ROW_COLUMNS);
   const built = buildRows(input.rows, defaults);
   const problems = [...input.problems, ...built.problems].sort((a, b) => a.line - b.line);
+  // A problem of the whole file (empty, unreadable) has no line, and leaves no row to check.
+  const whole = problems.filter((p) => p.line === 0);
+  if (whole.length > 0) {
+    throw new UsageError(
+      `${sanitizeLine(shown)} ${whole.map((p) => sanitizeLine(p.message)).join('; ')}; nothing was sent.`,
+      'A CSV needs a header line naming the columns (origin_owner_id, origin_owner_name, ...), then one line per customer.',
+    );
+  }
   if (problems.length > 0) {
     const bad = new Set(problems.map((p) => p.line)).size;
     throw new UsageError(
@@ -62,10 +70,11 @@ export async function loadRows(ctx: CommandContext, source: string, flags: Creat
       'A CSV needs a header line naming the columns (origin_owner_id, origin_owner_name, ...), then one line per customer.',
     );
   }
-  for (const [warning, lines] of built.warnings) ctx.out.warn(`${sanitizeLine(warning)} (${linesText(lines)}).`);
+  // A warning is a sentence of its own ("... Write 20m for minutes."): its lines go before its stop.
+  for (const [warning, lines] of built.warnings) ctx.out.warn(`${sanitizeLine(warning).replace(/\.$/, '')} (${linesText(lines)}).`);
   return built.rows;
 }
 
 function problemLine(problem: RowProblem): string {
-  return `  ${problem.line > 0 ? `line ${problem.line}: ` : ''}${sanitizeLine(problem.message)}`;
+  return `  line ${problem.line}: ${sanitizeLine(problem.message)}`;
 }

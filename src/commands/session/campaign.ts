@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type SendOutcome, sendRows } from '../../core/campaign/engine.js';
 import { formatResults, type ResultFormat, type ResultRow, resultFormat, resultRow } from '../../core/campaign/results.js';
 import type { CampaignRow } from '../../core/campaign/rows.js';
@@ -9,7 +10,7 @@ import { RateLimiter } from '../../core/pacing.js';
 import type { PollFlags } from '../../core/poll-flags.js';
 import type { Settings } from '../../core/settings.js';
 import { formatDuration } from '../../lib/durations.js';
-import { sanitizeLine } from '../../lib/text.js';
+import { redactSecrets, sanitizeLine } from '../../lib/text.js';
 import type { SessionHistory } from '../../store/history.js';
 import { CampaignJournal, type JournalContent, type RowState } from '../../store/journal.js';
 import { replaceFile } from '../../store/safe-write.js';
@@ -60,7 +61,7 @@ export async function runCampaign(
   if (conflicts.length > 0) {
     throw new UsageError(
       `--from-file cannot be used with ${conflicts.join(', ')}.`,
-      'Each row gives its own origin_owner_id and origin_owner_name. To wait for the customers, run `session poll --all --from-file <results>` afterwards.',
+      `Each row gives its own origin_owner_id and origin_owner_name. To wait for the customers, run \`${ctx.bin} session poll --all --from-file <results>\` afterwards.`,
     );
   }
   if (options.fromFile === '-' && options.metadata === '@-') {
@@ -70,15 +71,23 @@ export async function runCampaign(
   const output = options.output === undefined ? undefined : outputOf(ctx, options.output);
   if (!output && !options.dryRun) {
     throw new UsageError(
-      '--from-file needs --output: the results file (.csv or .jsonl), with the journal beside it that lets a re-run resume.',
-      'Example: stackone-connect session create --from-file customers.csv --output results.csv',
+      '--from-file needs --output: the results file (.csv, .jsonl or .ndjson), with the journal beside it that lets a re-run resume.',
+      `Example: ${ctx.bin} session create --from-file customers.csv --output results.csv`,
     );
   }
   const rows = await loadRows(ctx, options.fromFile, options);
   const settings = await loadSettings(ctx);
   if (options.dryRun) {
-    const journal = output ? await CampaignJournal.hold(output.journal, async (j) => j.read()).catch(() => undefined) : undefined;
-    showPlan(ctx, rows, journal, settings, pace, options.resendUncertain === true);
+    // What the run would do, refusals included: the journal held (another run has it: exit 1),
+    // read (exit 1 when it cannot be used) and compared with the file and the settings (exit 2).
+    const known = output
+      ? await CampaignJournal.hold(output.journal, async (journal) => {
+          const content = journal.read();
+          checkJournal(content, { rows, settings, output });
+          return content;
+        })
+      : undefined;
+    showPlan(ctx, rows, known, settings, pace, options.resendUncertain === true);
     return ExitCode.Ok;
   }
   const apiKey = requireKey(settings);
@@ -103,8 +112,26 @@ export async function runCampaign(
 function outputOf(ctx: CommandContext, shown: string): ResultsFile {
   const format = resultFormat(shown);
   if (!format)
-    throw new UsageError(`Invalid value "${shown}" for --output: the name must end in .csv or .jsonl.`, 'Example: --output results.csv');
+    throw new UsageError(
+      `Invalid value "${shown}" for --output: the name must end in .csv, .jsonl or .ndjson.`,
+      'Example: --output results.csv',
+    );
   const path = resolve(ctx.runtime.cwd, shown);
+  // The results, the journal and its lock go there: a directory that is not there is a mistake
+  // in the flag, said before anything is read or sent.
+  let problem: string | undefined;
+  try {
+    if (!statSync(dirname(path)).isDirectory()) problem = 'is not a directory';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problem = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be used (${code})`;
+  }
+  if (problem) {
+    throw new UsageError(
+      `Invalid value "${sanitizeLine(shown)}" for --output: the directory ${sanitizeLine(dirname(shown))} ${problem}.`,
+      'Give --output in an existing directory, or create it first.',
+    );
+  }
   return { shown, path, format, journal: `${path}.journal` };
 }
 
@@ -124,6 +151,9 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
   const { rows, output, settings, journal } = run;
   const known = journal.read();
   checkJournal(known, run);
+  // The tokens of the sessions this campaign handles are never quoted back in an error.
+  for (const state of known.rows.values()) if (state.state === 'created') ctx.secrets.add(state.session.token);
+  const redact = (text: string) => redactSecrets(text, ctx.secrets);
   if (!known.header)
     journal.append({
       kind: 'campaign',
@@ -137,12 +167,20 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
   // Sessions created by a run that stopped before writing them to the history (kill -9).
   recorder.restore(rows, known);
 
-  const before = rows.length - toSend.length;
+  // The rows not sent are created before, or uncertain (not sent again without --resend-uncertain).
+  const createdBefore = rows.filter((row) => known.rows.get(row.key)?.state === 'created').length;
+  const uncertainBefore = rows.length - toSend.length - createdBefore;
+  const before = [
+    createdBefore && `${createdBefore} created before`,
+    uncertainBefore && `${uncertainBefore} uncertain, not sent again without --resend-uncertain`,
+  ]
+    .filter(Boolean)
+    .join('; ');
   out.info(
     out.errTheme.muted(
       toSend.length === 0
         ? `Nothing to send: every row of the file was sent by an earlier run (${run.output.shown}.journal).`
-        : `Creating ${toSend.length} ${toSend.length === 1 ? 'session' : 'sessions'}${before ? ` (${before} of ${rows.length} rows done before)` : ''}, ${run.pace.concurrency} at once, at most ${run.pace.ratePerMinute.toLocaleString('en-US')} requests a minute. Ctrl-C stops; the same command resumes.`,
+        : `Creating ${toSend.length} ${toSend.length === 1 ? 'session' : 'sessions'}${before ? ` (${before})` : ''}, ${run.pace.concurrency} at once, at most ${run.pace.ratePerMinute.toLocaleString('en-US')} requests a minute. Ctrl-C stops; the same command resumes.`,
     ),
   );
   const progress = campaignProgress(out, runtime, toSend.length);
@@ -159,20 +197,23 @@ async function runRows(ctx: CommandContext, run: Run): Promise<ExitCodeValue> {
       outcomes.set(row.key, outcome);
       const label = `line ${row.line} (${sanitizeLine(row.key)})`;
       if (outcome.state === 'created') {
+        ctx.secrets.add(outcome.session.token);
         recorder.add(row.key, outcome.session);
         return progress.ended('created');
       }
       progress.ended(
         outcome.state,
         outcome.state === 'failed'
-          ? `${theme.symbols.error} ${label}: ${outcome.error}`
-          : `${theme.symbols.warning} ${label} may or may not have a session: ${outcome.error}`,
+          ? `${theme.symbols.error} ${label}: ${redact(outcome.error)}`
+          : `${theme.symbols.warning} ${label} may or may not have a session: ${redact(outcome.error)}`,
       );
     },
     onRateLimited: (ms) =>
       progress.alert(theme.warning(`${theme.symbols.warning} Rate limited (429): every request waits ${formatDuration(ms)}.`)),
     onRetry: (row, reason, ms) =>
-      progress.alert(theme.warning(`${theme.symbols.warning} line ${row.line}: ${reason}; sending it again in ${formatDuration(ms)}.`)),
+      progress.alert(
+        theme.warning(`${theme.symbols.warning} line ${row.line}: ${redact(reason)}; sending it again in ${formatDuration(ms)}.`),
+      ),
   });
   progress.stop();
   await recorder.flush();
@@ -203,7 +244,7 @@ function sendable(state: RowState | undefined, resend: boolean): boolean {
  * A journal of another API or profile, a row changed since it was sent, or a row whose key
  * changed since: sending would make a second session for a customer. Refused whole (exit 2).
  */
-function checkJournal(known: JournalContent, run: Run): void {
+function checkJournal(known: JournalContent, run: Pick<Run, 'rows' | 'settings' | 'output'>): void {
   const { header } = known;
   if (header && (header.profile !== run.settings.profile || header.base_url !== run.settings.baseUrl)) {
     throw new UsageError(

@@ -72,7 +72,7 @@ export function sessionCreateCommand(runtime: Runtime): Command {
     .option('--copy', 'copy the link to the clipboard (terminal only)')
     .option('--qr', 'draw the link as a QR code (terminal only)')
     .option('--from-file <path>', 'one session per row of a CSV or JSON Lines file (- for stdin); the flags give every row its defaults')
-    .option('--output <path>', 'with --from-file: the results file, .csv or .jsonl (its journal, beside it, lets a re-run resume)')
+    .option('--output <path>', 'with --from-file: the results file, .csv, .jsonl or .ndjson (its journal, beside it, lets a re-run resume)')
     .option('--concurrency <n>', 'with --from-file: requests at once (default 4)')
     .option('--rate <n>', "with --from-file: at most n requests a minute (default 1000, StackOne's limit per key)")
     .option('--dry-run', 'with --from-file: check every row and show what would be sent; send nothing')

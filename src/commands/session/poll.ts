@@ -22,16 +22,17 @@ export function sessionPollCommand(runtime: Runtime): Command {
     .option('--fail-fast', 'stop at the first failed or cancelled attempt (exit 3)')
     .option('--token <token>', 'the session token, for deployments without GET /connect_sessions/{id}')
     .option('--all', 'the board: every session of this profile not yet connected or expired, at once')
-    .option('--from-file <path>', 'the board of a campaign: the sessions of its results file (.csv or .jsonl)')
-    .option('--concurrency <n>', 'with --all: reads at once (default 4)')
-    .option('--rate <n>', "with --all: at most n reads a minute (default 1000, StackOne's limit per key)")
+    .option('--from-file <path>', 'the board of a campaign: the sessions of its results file (CSV or JSON Lines; - for stdin)')
+    .option('--concurrency <n>', 'with --all or --from-file: reads at once (default 4)')
+    .option('--rate <n>', "with --all or --from-file: at most n reads a minute (default 1000, StackOne's limit per key)")
     .addHelpText(
       'after',
       `
 The board (--all, --from-file) reads the sessions round-robin within --rate, each at most every
 --interval; on a terminal it shows a table that updates in place, otherwise one line per change.
-It ends when every session has connected, expired or (with --fail-fast) failed, or at --timeout.
---json prints one line per session; --quiet the account ids. Exit 0 when all connected.
+It ends when every session has connected, expired, cannot be read (exit 1) or (with --fail-fast)
+failed, or at --timeout. --json prints one line per session; --quiet the account ids. Exit 0 when
+all connected.
 
 Examples:
   $ stackone-connect session poll                 # the latest session of this profile
@@ -59,7 +60,7 @@ Examples:
         const stray = (['concurrency', 'rate'] as const).filter((key) => options[key] !== undefined).map((key) => `--${key}`);
         if (stray.length > 0)
           throw new UsageError(
-            `${stray.join(' and ')} ${stray.length === 1 ? 'applies' : 'apply'} only with --all.`,
+            `${stray.join(' and ')} ${stray.length === 1 ? 'applies' : 'apply'} only with --all or --from-file.`,
             'Example: stackone-connect session poll --all --rate 500',
           );
         return runSessionPoll(ctx, id, options);

@@ -6,6 +6,7 @@ import type { CreatedSession, JournalEntry } from '../../store/journal.js';
 import { DEFAULT_EXPIRES_IN } from '../create-body.js';
 import { expiryOf } from '../expiry.js';
 import { type PumpClock, type PumpSource, pump, type RateLimiter } from '../pacing.js';
+import { NEVER_ANSWERED_TRIES, UnreachableError } from '../poll.js';
 import type { CampaignRow } from './rows.js';
 
 /** What became of a row in this run. */
@@ -92,7 +93,9 @@ class RowQueue implements PumpSource<Job> {
  * follows the rule of a single create: the journal says `sending` before the request leaves;
  * a failure StackOne cannot have acted on (4xx, 429, nothing sent) is not_created; anything
  * else (5xx, 408, a reset or timeout after sending, an unusable answer, an interruption) is
- * uncertain and never sent again. A 429 pauses every row for its Retry-After.
+ * uncertain and never sent again. A 429 pauses every row for its Retry-After. An API that has
+ * not answered once in NEVER_ANSWERED_TRIES network failures, in all rows, is a wrong address:
+ * the campaign stops, the row that met the last failure left not sent.
  */
 export async function sendRows(rows: CampaignRow[], deps: CampaignDeps): Promise<{ result: CampaignEnd; notSent: CampaignRow[] }> {
   const { clock } = deps;
@@ -104,6 +107,10 @@ export async function sendRows(rows: CampaignRow[], deps: CampaignDeps): Promise
   };
   const iso = () => new Date(clock.now()).toISOString();
   const queue = new RowQueue(rows, clock.now);
+  // Whether the API has answered once in this run (an error status counts), and the network
+  // failures before it did: an address that never answers is a wrong one, not an outage.
+  let answered = false;
+  let unanswered = 0;
 
   const settle = (job: Job, outcome: SendOutcome, entry: JournalEntry | undefined) => {
     try {
@@ -129,6 +136,15 @@ export async function sendRows(rows: CampaignRow[], deps: CampaignDeps): Promise
       created = await deps.createSession(row.body);
     } catch (error) {
       const notCreated = (message: string) => ({ kind: 'not_created' as const, ...step, error: message, at: iso() });
+      if (error instanceof HttpError || error instanceof BadResponseError) answered = true;
+      const unreachable = error instanceof NetworkError && !answered && ++unanswered >= NEVER_ANSWERED_TRIES;
+      if (unreachable && !error.delivered) {
+        // Nothing was sent, and nothing more will be: the row stays for a re-run (not_sent).
+        deps.journal.append(notCreated(`${sanitizeLine(error.message)}; nothing was sent`));
+        queue.retry({ ...job, notBefore: Number.POSITIVE_INFINITY });
+        return halt(new UnreachableError(error, unanswered, 'campaign'));
+      }
+      if (unreachable) halt(new UnreachableError(error, unanswered, 'campaign'));
       if (error instanceof HttpError && error.status === 429) {
         const delay = Math.min(error.retryAfterMs ?? 1000 * 2 ** job.rateLimited, MAX_RATE_LIMIT_WAIT_MS);
         deps.limiter.pauseUntil(clock.now() + delay);
@@ -168,6 +184,7 @@ export async function sendRows(rows: CampaignRow[], deps: CampaignDeps): Promise
             : `unexpected error: ${sanitizeLine((error as Error)?.message ?? error)}`;
       return settle(job, { state: 'uncertain', error: message }, { kind: 'uncertain', ...step, error: message, at: iso() });
     }
+    answered = true;
     const createdAt = clock.now();
     const session: CreatedSession = {
       session_id: created.id,

@@ -14,7 +14,7 @@ export interface InputRow {
 }
 
 export interface RowProblem {
-  /** 0: the file as a whole. */
+  /** 0: the file as a whole; the message then follows the file's name ("customers.csv is empty: ..."). */
   line: number;
   message: string;
 }
@@ -96,7 +96,8 @@ function readCsv(
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const line = (error as CsvError & { lines?: number }).lines ?? 0;
-    return { rows: [], problems: [{ line, message: `not readable as CSV: ${sanitizeLine(error.message.replace(/ at line \d+/, ''))}` }] };
+    const reason = sanitizeLine(error.message.replace(/ at line \d+/, ''));
+    return { rows: [], problems: [{ line, message: `${line ? '' : 'is '}not readable as CSV: ${reason}` }] };
   }
   // A record's first line: after the previous record's end (`bytes`), past any blank lines.
   const lines: number[] = [];
@@ -111,13 +112,16 @@ function readCsv(
     for (; position < info.bytes; position++) if (buffer[position] === 0x0a) line++;
   }
   const [header, ...body] = records;
-  if (!header) return { rows: [], problems: [{ line: 0, message: 'the file is empty: it needs a header line naming the columns' }] };
+  if (!header) return { rows: [], problems: [{ line: 0, message: 'is empty: it needs a header line naming the columns' }] };
   const problems: RowProblem[] = [];
   const columns = header.record.map(columnKey);
   const seen = new Set<string>();
+  // A spreadsheet's export can end each line with a comma: a column with no name and no value is no column.
+  const hasValues = (i: number) => body.some(({ record }) => (record[i] ?? '').trim() !== '');
   columns.forEach((column, i) => {
-    if (column === '') problems.push({ line: 1, message: `column ${i + 1} has no name` });
-    else if (seen.has(column)) problems.push({ line: 1, message: `the column ${column} appears twice` });
+    if (column === '') {
+      if (hasValues(i)) problems.push({ line: 1, message: `column ${i + 1} has no name, but has values` });
+    } else if (seen.has(column)) problems.push({ line: 1, message: `the column ${column} appears twice` });
     else if (known && !known.includes(column)) problems.push({ line: 1, message: unknown(header.record[i]!.trim()) });
     seen.add(column);
   });
