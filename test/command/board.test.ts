@@ -254,6 +254,19 @@ describe('the board of a campaign: --from-file results', () => {
     expect(pending.stderr).not.toMatch(/--from-file -/);
   });
 
+  test('a CSV results file whose every row failed has nothing to watch, not a missing column', async () => {
+    writeInput(
+      h,
+      'failed.csv',
+      'line,key,status,session_id,auth_link_url,expires_at,owner,provider,error\n2,a,failed,,,,A,,400 Bad Request\n',
+    );
+    const result = await h.cli(['session', 'poll', '--from-file', 'failed.csv'], { cwd: workDir(h) });
+    expect(result.stderr).not.toMatch(/no session_id column/);
+    expect(result.stderr).toMatch(/1 row of failed\.csv without a session/);
+    expect(result.stdout + result.stderr).toMatch(/Nothing to watch: failed\.csv lists no session/);
+    expect(reads()).toEqual([]);
+  });
+
   test('a file without a session_id column is refused (exit 2)', async () => {
     writeInput(h, 'c.csv', customersCsv(2));
     const result = await h.cli(['session', 'poll', '--from-file', 'c.csv'], { cwd: workDir(h) });

@@ -68,14 +68,15 @@ export async function boardSources(
       .map((r) => fromRecord(r, now));
   }
   const content = await readSource(ctx, fromFile);
-  const { rows, problems } = readInput(content, inputFormat(fromFile, content));
+  const { rows, problems, columns } = readInput(content, inputFormat(fromFile, content));
   const shown = sanitizeLine(fromFile === '-' ? 'stdin' : fromFile);
   const whole = problems.filter((p) => p.line === 0);
   if (whole.length > 0) throw new UsageError(`${shown} ${whole.map((p) => sanitizeLine(p.message)).join('; ')}.`);
   if (problems.length > 0) {
     throw new UsageError(`${shown} cannot be read:\n${problems.map((p) => `  line ${p.line}: ${sanitizeLine(p.message)}`).join('\n')}`);
   }
-  if (rows.length > 0 && !rows.some((r) => 'session_id' in r.values)) {
+  // A CSV names its columns: one whose every row failed has the column, with no value in it.
+  if (rows.length > 0 && !(columns?.includes('session_id') ?? rows.some((r) => 'session_id' in r.values))) {
     throw new UsageError(
       `${shown} has no session_id column.`,
       'Give the results file of a campaign: the --output of `session create --from-file`.',

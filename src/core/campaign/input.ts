@@ -44,7 +44,11 @@ export const columnKey = (header: string) =>
  * quote never closed) is one problem; a row that cannot be read is a problem of its line. With
  * `known`, a column it does not list is a problem too.
  */
-export function readInput(text: string, format: InputFormat, known?: readonly string[]): { rows: InputRow[]; problems: RowProblem[] } {
+export function readInput(
+  text: string,
+  format: InputFormat,
+  known?: readonly string[],
+): { rows: InputRow[]; problems: RowProblem[] /** A CSV file's named columns (empty cells are in no row). */; columns?: string[] } {
   // A misspelt column ("provder") would otherwise leave its values out of every request unnoticed.
   const unknown = (name: string) => `unknown column "${sanitizeLine(name)}" (the columns are ${known?.join(', ')})`;
   return format === 'csv' ? readCsv(text, known, unknown) : readJsonl(text, known, unknown);
@@ -88,7 +92,7 @@ function readCsv(
   text: string,
   known: readonly string[] | undefined,
   unknown: (name: string) => string,
-): { rows: InputRow[]; problems: RowProblem[] } {
+): { rows: InputRow[]; problems: RowProblem[]; columns?: string[] } {
   const buffer = Buffer.from(text, 'utf8');
   let records: { record: string[]; info: { bytes: number } }[];
   try {
@@ -142,5 +146,5 @@ function readCsv(
     // A row of empty cells (",,,"), as spreadsheets export below the data, is no row.
     if (Object.keys(values).length > 0) rows.push({ line: at, values });
   }
-  return { rows, problems };
+  return { rows, problems, columns: columns.filter((column) => column !== '') };
 }
