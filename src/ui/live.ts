@@ -52,8 +52,12 @@ const SHOW_CURSOR = '\u001b[?25h';
 const WIDE =
   /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{1F900}-\u{1F9FF}\u{20000}-\u{3FFFD}]/u;
 
+const NOT_NARROW = /[^\u0000-\u10FF]/;
+
 /** The columns plain text takes on a terminal. */
 export function textWidth(text: string): number {
+  // Nothing below U+1100 is wide, nor a surrogate: one column per UTF-16 unit (a list of 100,000).
+  if (!NOT_NARROW.test(text)) return text.length;
   let width = 0;
   for (const char of text) width += WIDE.test(char) ? 2 : 1;
   return width;
@@ -62,19 +66,18 @@ export function textWidth(text: string): number {
 /** Plain text cut to `width` columns (with … when cut), then padded to it when `pad`. */
 export function fitText(text: string, width: number, pad = false): string {
   if (width <= 0) return '';
+  const whole = textWidth(text);
+  if (whole <= width) return pad ? text + ' '.repeat(width - whole) : text;
+  // Cut: whole characters up to one column short, then the ellipsis.
   let out = '';
   let used = 0;
-  const full = textWidth(text);
-  const room = full > width ? width - 1 : width;
   for (const char of text) {
     const w = WIDE.test(char) ? 2 : 1;
-    if (used + w > room) break;
+    if (used + w > width - 1) break;
     out += char;
     used += w;
   }
-  if (full > width) {
-    out += '…';
-    used += 1;
-  }
+  out += '…';
+  used += 1;
   return pad ? out + ' '.repeat(Math.max(0, width - used)) : out;
 }
