@@ -20,7 +20,7 @@ type Plugin = NonNullable<Options['esbuildPlugins']>[number];
  *
  * CommonJS, not ES modules: Node 20 runs a CommonJS program without starting its ES module
  * loader, 15-20 ms less for every command. Our code is in cli.cjs only (emulator.cjs holds the
- * emulator and copies of two pure helpers), so an error class is the same class wherever it is
+ * emulator and copies of pure helpers of src/lib), so an error class is the same class wherever it is
  * checked; the vendor files hold no code of ours but src/store/atomic-write.ts (plain functions,
  * bundled with conf).
  * scripts/package-dist.mjs finishes the layout; `npm run build` prints what each file holds.

@@ -3,7 +3,7 @@ import { AuthError } from '../core/errors.js';
 import { resolveSettings, type Settings, validateBaseUrl } from '../core/settings.js';
 import { formatDuration } from '../lib/durations.js';
 import { USER_AGENT } from '../lib/runtime.js';
-import { redactKey } from '../lib/text.js';
+import { nonEmpty, redactKey, redactSecrets, sanitizeLine } from '../lib/text.js';
 import type { SessionHistory, SessionRecord } from '../store/history.js';
 import type { ProfileStore } from '../store/profiles.js';
 import type { CommandContext } from './context.js';
@@ -84,4 +84,16 @@ export async function openClient(
     onRetry: (reason, delayMs, attempt, of) =>
       ctx.out.warn(`Create request ${reason}; sending it again in ${formatDuration(delayMs)} (retry ${attempt} of ${of}).`),
   });
+}
+
+/**
+ * The provider of a linked account: the one the customer picked in the hub, which the session does
+ * not name (one more request). Unknown when the account cannot be read; the failure is traced.
+ */
+export async function accountProvider(ctx: CommandContext, client: StackOneClient, accountId: string): Promise<string | undefined> {
+  const account = await client.getAccount(accountId).catch((error: Error) => {
+    ctx.out.trace(`No provider from linked account ${sanitizeLine(accountId)}: ${sanitizeLine(redactSecrets(error.message, ctx.secrets))}`);
+    return undefined;
+  });
+  return nonEmpty(account?.provider_name) ?? nonEmpty(account?.provider);
 }

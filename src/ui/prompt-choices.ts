@@ -1,6 +1,7 @@
 import type { ConnectorMeta } from '../api/types.js';
 import type { PartialBody } from '../core/create-body.js';
 import type { Choice } from '../lib/ask.js';
+import { categoryLabel as labelOf } from '../lib/categories.js';
 import { formatDuration } from '../lib/durations.js';
 import { sanitizeLine, wrapWords } from '../lib/text.js';
 import type { Theme } from './theme.js';
@@ -12,26 +13,8 @@ export const NO_PROVIDER = '';
 /** What a provider key looks like (bamboohr, google_workspace): anything else from the server is not offered. */
 const PROVIDER_KEY = /^[A-Za-z0-9][\w.-]*$/;
 
-/** How a category reads to a person; the key is what is sent. */
-const CATEGORY_LABELS: Record<string, string> = {
-  ats: 'ATS',
-  hris: 'HRIS',
-  'hris-legacy': 'HRIS (legacy)',
-  crm: 'CRM',
-  iam: 'IAM',
-  lms: 'LMS',
-  stackone: 'StackOne',
-  marketing: 'Marketing',
-  documents: 'Documents',
-  ticketing: 'Ticketing',
-  screening: 'Screening',
-  messaging: 'Messaging',
-  accounting: 'Accounting',
-  scheduling: 'Scheduling',
-};
-
 export function categoryLabel(category: string): string {
-  return CATEGORY_LABELS[category] ?? sanitizeLine(category);
+  return sanitizeLine(labelOf(category));
 }
 
 /** Active connectors of the chosen categories (all when none), one entry per provider. */

@@ -9,11 +9,11 @@ import { type PollFlags, parsePollFlags } from '../../core/poll-flags.js';
 import { sessionFetcher } from '../../core/session-source.js';
 import { type Settings, validateBaseUrl } from '../../core/settings.js';
 import { formatDuration } from '../../lib/durations.js';
-import { redactSecrets, sanitizeLine } from '../../lib/text.js';
+import { nonEmpty, redactSecrets, sanitizeLine } from '../../lib/text.js';
 import type { SessionHistory } from '../../store/history.js';
 import { type BoardItem, boardView, counts } from '../../ui/board-view.js';
 import type { CommandContext } from '../context.js';
-import { loadSettings, openClient, openHistory, requireKey } from '../deps.js';
+import { accountProvider, loadSettings, openClient, openHistory, requireKey } from '../deps.js';
 import { type BoardSource, boardSources } from './board-sources.js';
 import { attemptEnded, oauthError, type SessionResultJson, sessionResultJson, shellWord } from './present.js';
 
@@ -29,8 +29,6 @@ interface Entry extends BoardItem {
   accountProvider?: string;
   client: StackOneClient;
 }
-
-const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** `session poll --all`: the board of a campaign (README "Campaigns"). */
 export async function runBoard(ctx: CommandContext, options: BoardOptions): Promise<ExitCodeValue> {
@@ -105,11 +103,7 @@ export async function runBoard(ctx: CommandContext, options: BoardOptions): Prom
       const entry = byTarget.get(target)!;
       view.read();
       const accountId = target.reading?.kind === 'authenticated' ? target.reading.accountId : undefined;
-      const account = await entry.client.getAccount(accountId!).catch((error: Error) => {
-        out.trace(`No provider from the linked account of session ${target.id}: ${sanitizeLine(redact(error.message))}`);
-        return undefined;
-      });
-      const provider = str(account?.provider_name) ?? str(account?.provider);
+      const provider = await accountProvider(ctx, entry.client, accountId!);
       if (provider) entry.accountProvider = provider;
     },
   };
@@ -199,15 +193,15 @@ function describe(
 ): BoardItem {
   const attempt = () => target.reading?.attempt ?? null;
   const provider = () => {
-    const p = str(target.session?.provider) ?? str(attempt()?.provider) ?? source.provider ?? accountProvider();
+    const p = nonEmpty(target.session?.provider) ?? nonEmpty(attempt()?.provider) ?? source.provider ?? accountProvider();
     return p ? sanitizeLine(p) : null;
   };
   return {
     target,
     provider,
     owner() {
-      const name = str(target.session?.origin_owner_name) ?? source.ownerName;
-      const id = str(target.session?.origin_owner_id) ?? source.ownerId;
+      const name = nonEmpty(target.session?.origin_owner_name) ?? source.ownerName;
+      const id = nonEmpty(target.session?.origin_owner_id) ?? source.ownerId;
       const [n, i] = [name && sanitizeLine(name), id && sanitizeLine(id)];
       return n && i ? `${n} (${i})` : (n ?? i ?? `session ${source.id}`);
     },

@@ -1,7 +1,7 @@
 import type { ConnectSession, ConnectSessionCreated } from '../../api/types.js';
 import type { ResultStatus } from '../../core/poll.js';
 import { formatDuration } from '../../lib/durations.js';
-import { sanitizeLine } from '../../lib/text.js';
+import { nonEmpty, sanitizeLine } from '../../lib/text.js';
 import type { SessionRecord } from '../../store/history.js';
 import type { Result } from '../../ui/output.js';
 import type { Theme } from '../../ui/theme.js';
@@ -34,7 +34,7 @@ export interface SessionResultJson {
   attempt: ConnectSession['latest_connection_attempt'] | null;
 }
 
-const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const str = (value: unknown): string | null => nonEmpty(value) ?? null;
 
 export function sessionResultJson(
   id: string,

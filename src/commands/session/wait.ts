@@ -6,10 +6,11 @@ import { type PollEnd, type PollEvent, PollInterrupted, type PollOutcome, pollSe
 import type { PollSettings } from '../../core/poll-flags.js';
 import { sessionFetcher } from '../../core/session-source.js';
 import { formatDuration } from '../../lib/durations.js';
-import { sanitizeLine } from '../../lib/text.js';
+import { nonEmpty, sanitizeLine } from '../../lib/text.js';
 import type { SessionHistory, SessionRecord } from '../../store/history.js';
 import { createProgress } from '../../ui/progress.js';
 import type { CommandContext } from '../context.js';
+import { accountProvider } from '../deps.js';
 import { attemptEnded, resumeCommand, type SessionResultJson, sessionResult, sessionResultJson } from './present.js';
 
 export interface WaitTarget {
@@ -28,12 +29,10 @@ const EXIT: Record<PollEnd, ExitCodeValue> = {
   timeout: ExitCode.Pending,
 };
 
-const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-
 function stateText(reading: Reading | undefined, provider: string | undefined): string {
   if (!reading || reading.kind === 'waiting') return 'Waiting for the customer to open the link';
   if (reading.kind === 'failed') return `Last attempt ${reading.status}; waiting for the customer to try again`;
-  const to = str(reading.attempt.provider) ?? provider;
+  const to = nonEmpty(reading.attempt.provider) ?? provider;
   return `The customer is connecting${to ? ` to ${sanitizeLine(to)}` : ''}`;
 }
 
@@ -55,7 +54,7 @@ export async function waitForCustomer(
   const expiresAt = recordExpiry(target.record);
   const started = runtime.now();
   const resume = resumeCommand(ctx, target.id);
-  const knownProvider = str(target.initial?.provider) ?? str(target.record?.provider);
+  const knownProvider = nonEmpty(target.initial?.provider) ?? nonEmpty(target.record?.provider);
   const progress = await createProgress(out);
   let reading: Reading | undefined;
   let lastSession: ConnectSession | undefined;
@@ -80,7 +79,7 @@ export async function waitForCustomer(
       reading = event.reading;
       if (event.changed) {
         if (reading.kind === 'failed') {
-          const provider = str(reading.attempt.provider) ?? knownProvider ?? null;
+          const provider = nonEmpty(reading.attempt.provider) ?? knownProvider ?? null;
           progress.note(
             `${theme.symbols.error} ${attemptEnded(reading.attempt, provider)}.${poll.failFast ? '' : ' The customer can try again; still waiting.'}`,
           );
@@ -126,10 +125,7 @@ export async function waitForCustomer(
   let json = sessionResultJson(target.id, outcome.status, session, target.record);
   // The customer picked the provider in the hub: the linked account says which (one more request).
   if (json.status === 'authenticated' && json.provider === null && json.account_secure_id) {
-    const account = await client
-      .getAccount(json.account_secure_id)
-      .catch((error: Error) => void out.trace(`No provider from the linked account: ${sanitizeLine(error.message)}`));
-    const provider = str(account?.provider_name) ?? str(account?.provider);
+    const provider = await accountProvider(ctx, client, json.account_secure_id);
     if (provider) json = sessionResultJson(target.id, outcome.status, session, target.record, provider);
   }
   const result = sessionResult(out.theme, json, { resume, expiresAt, now: runtime.now() });

@@ -1,3 +1,4 @@
+import { categoryLabel } from '../../lib/categories.js';
 import { formatDuration } from '../../lib/durations.js';
 import { findConnector } from '../catalogue.js';
 import type { AttemptRecord, SessionRecord } from '../state.js';
@@ -13,24 +14,6 @@ export function escapeHtml(value: unknown): string {
     .replaceAll("'", '&#39;');
 }
 
-const CATEGORY_NAMES: Record<string, string> = {
-  ats: 'ATS',
-  hris: 'HRIS',
-  'hris-legacy': 'HRIS (legacy)',
-  crm: 'CRM',
-  iam: 'IAM',
-  lms: 'LMS',
-  stackone: 'StackOne',
-  marketing: 'Marketing',
-  documents: 'Documents',
-  ticketing: 'Ticketing',
-  screening: 'Screening',
-  messaging: 'Messaging',
-  accounting: 'Accounting',
-  scheduling: 'Scheduling',
-};
-
-const categoryName = (category: string): string => CATEGORY_NAMES[category] ?? category;
 const providerName = (provider: string): string => findConnector(provider)?.provider_name ?? provider;
 
 /** The link back to the hub of a session, where the customer can try again. */
@@ -80,11 +63,11 @@ function providerPicker(providers: string[], fixed: boolean): string {
   }
   const card = (p: string): string => `<label class="provider" data-testid="provider-${escapeHtml(p)}">
 <input type="radio" name="provider" value="${escapeHtml(p)}" required${fixed ? ' checked' : ''}>${logo(p)}
-<span><span class="name">${escapeHtml(providerName(p))}</span><span class="cat">${escapeHtml(categoryName(findConnector(p)?.category ?? ''))}</span></span>
+<span><span class="name">${escapeHtml(providerName(p))}</span><span class="cat">${escapeHtml(categoryLabel(findConnector(p)?.category ?? ''))}</span></span>
 </label>`;
   const sections = [...groups].map(
     ([category, keys]) =>
-      `${groups.size > 1 ? `<h3>${escapeHtml(categoryName(category))}</h3>\n` : ''}<div class="grid">\n${keys.map(card).join('\n')}\n</div>`,
+      `${groups.size > 1 ? `<h3>${escapeHtml(categoryLabel(category))}</h3>\n` : ''}<div class="grid">\n${keys.map(card).join('\n')}\n</div>`,
   );
   return `<fieldset data-testid="providers">\n<legend><h2>Choose the software to connect</h2></legend>\n${sections.join('\n')}\n</fieldset>`;
 }
@@ -122,7 +105,7 @@ export function hubPage(session: SessionRecord, { providers, fixed, now, problem
     .map((v) => escapeHtml(v))
     .join(' · ');
   const chips = [
-    ...(i.categories && i.categories.length > 0 ? i.categories.map(categoryName) : ['All categories']).map(
+    ...(i.categories && i.categories.length > 0 ? i.categories.map(categoryLabel) : ['All categories']).map(
       (c) => `<li class="chip">${escapeHtml(c)}</li>`,
     ),
     ...(i.type === 'test' ? ['<li class="chip plain">test account</li>'] : []),
