@@ -17,14 +17,10 @@ export async function createProgress(out: Output): Promise<Progress> {
   if (out.mode === 'quiet') return { update() {}, note() {}, alert: plain, stop() {} };
   if (!out.stderrIsTTY) return { update() {}, note: plain, alert: plain, stop() {} };
   const { default: ora } = await import('ora');
-  // discardStdin off: Ctrl-C must reach our SIGINT handler as a signal, not as a keystroke ora eats.
+  // discardStdin off: it makes the terminal raw, which stops a job run in the background (SIGTTOU);
+  // Ctrl-C stays the terminal's SIGINT, handled like SIGTERM and SIGHUP.
   const spinner: Ora = ora({ stream: out.stderr, discardStdin: false, color: 'cyan' });
   let started = false;
-  const note = (line: string) => {
-    if (started) spinner.clear();
-    plain(line);
-    if (started) spinner.render();
-  };
   return {
     update(text) {
       spinner.text = text;
@@ -33,8 +29,10 @@ export async function createProgress(out: Output): Promise<Progress> {
         started = true;
       }
     },
-    note,
-    alert: note,
+    // While it spins, ora hooks writes to its stream: it clears the spinner, lets the line through
+    // and draws the spinner again below it, in that order.
+    note: plain,
+    alert: plain,
     stop() {
       if (started) spinner.stop();
       started = false;

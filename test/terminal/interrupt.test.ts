@@ -53,6 +53,10 @@ describe('Ctrl-C in interactive session create', () => {
     await t.waitFor('Waiting for the customer to open the link');
     h.emulator.startAttempt(id, { provider: 'hibob' });
     await t.waitFor('The customer is connecting');
+    // Ctrl-C once the spinner has been drawn below that line, as a person would press it. In a
+    // cooked terminal Ctrl-C discards output not yet shown; pressed in the very microseconds
+    // between a redraw's clearing and its frame, it can leave half a frame on screen.
+    await t.waitFor(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] The customer is connecting[^\n]* elapsed/);
     t.interrupt();
     await t.waitFor(`Stopped waiting. Session ${id} stays open until it expires in`);
     await t.waitFor(`Resume with: stackone-connect session poll ${id}`);
