@@ -44,6 +44,18 @@ function replaceModule(name: string, filter: RegExp, contents: string, options: 
   };
 }
 
+/** `pkg`'s import of the built-in `module` is loaded when a property of it is first read, not at start-up. */
+function loadOnUse(module: string, pkg: string): Plugin {
+  return replaceModule(
+    `${pkg}-${module.replace('node:', '')}-on-use`,
+    new RegExp(`^${module}$`),
+    `
+    let loaded;
+    module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('${module}'))[key] });`,
+    { importer: inPackage(pkg) },
+  );
+}
+
 /** Resolves imports matching `filter` to another path: `to` relative to the output (external), or a file. */
 function redirect(name: string, filter: RegExp, to: (path: string) => { path: string; external?: boolean }, importer?: RegExp): Plugin {
   return {
@@ -91,14 +103,7 @@ const cliPlugins: Plugin[] = [
   redirect('vendor-prompts-file', /^\.\/vendor\/prompts\.cjs$/, (path) => ({ path, external: true })),
   // commander loads child_process (and with it net, dgram and the stream machinery) for commands
   // that are separate executables; this CLI has none, so it is loaded only if one is ever run.
-  replaceModule(
-    'commander-child-process-on-use',
-    /^node:child_process$/,
-    `
-    let childProcess;
-    module.exports = new Proxy({}, { get: (_, key) => (childProcess ??= require('node:child_process'))[key] });`,
-    { importer: inPackage('commander') },
-  ),
+  loadOnUse('node:child_process', 'commander'),
 ];
 
 const spinners = JSON.parse(readFileSync('node_modules/cli-spinners/spinners.json', 'utf8')) as Record<string, unknown>;
@@ -153,14 +158,7 @@ const vendorPlugins: Plugin[] = [
     { importer: inPackage('conf') },
   ),
   // ... and needs node:crypto only to encrypt, which they do not ask for: loaded if ever used.
-  replaceModule(
-    'conf-crypto-on-use',
-    /^node:crypto$/,
-    `
-    let crypto;
-    module.exports = new Proxy({}, { get: (_, key) => (crypto ??= require('node:crypto'))[key] });`,
-    { importer: inPackage('conf') },
-  ),
+  loadOnUse('node:crypto', 'conf'),
   // clipboardy also reads and writes images (clipboard-image, with macOS scripting and semver);
   // --copy writes text.
   replaceModule(

@@ -50,6 +50,9 @@ const STRINGS = [
   ['connectorProfileId', 'connector_profile_id', '--connector-profile-id'],
 ] as const;
 
+/** The body's text fields, as flags and as a campaign file's columns give them. */
+export const TEXT_FIELDS = STRINGS.map(([, field]) => field);
+
 /**
  * The flags, parsed once into the body's typed fields: each given flag is validated (a bad value
  * is a UsageError, exit 2), flags not given are left out, and the owner may still be missing

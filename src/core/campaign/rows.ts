@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ConnectSessionCreate } from '../../api/types.js';
-import { type PartialBody, parseCategories, parseType } from '../create-body.js';
+import { type PartialBody, parseCategories, parseType, TEXT_FIELDS } from '../create-body.js';
 import { parseExpiresIn } from '../durations.js';
 import { CliError } from '../errors.js';
 import type { InputRow, RowProblem } from './input.js';
@@ -14,18 +14,6 @@ export interface CampaignRow {
   /** A digest of the body: a key already created with another body is a row that changed since. */
   fingerprint: string;
 }
-
-const TEXT_FIELDS = [
-  'origin_owner_id',
-  'origin_owner_name',
-  'provider',
-  'provider_version',
-  'origin_username',
-  'account_id',
-  'label',
-  'integration_id',
-  'connector_profile_id',
-] as const;
 
 /** The columns (CSV) or keys (JSONL) a row may have: `key` and the body's fields. */
 export const ROW_COLUMNS: readonly string[] = ['key', ...TEXT_FIELDS, 'categories', 'expires_in', 'metadata', 'multiple', 'type'];
