@@ -4,6 +4,7 @@ import { run } from '../../src/run.js';
 import type { Ask } from '../../src/ui/prompts.js';
 import { type AskStep, type ScriptedAsk, scriptedAsk } from './ask.js';
 import { FakeClock } from './clock.js';
+import { OutputWatch } from './output-watch.js';
 import type { CliResult } from './process.js';
 
 /** Which streams are terminals: all three with `true`. */
@@ -135,13 +136,8 @@ export interface Started extends Running {
 
 /** runInProcess() in the background: for a command that runs until stopped (the emulator) or is played against. */
 export function startInProcess(argv: string[], options: InProcessOptions = {}): Started {
-  const output = { stdout: '', stderr: '' };
-  const listeners = new Set<() => void>();
-  const notify = () => {
-    for (const listener of listeners) listener();
-  };
+  const watch = new OutputWatch(argv.join(' '), 10_000);
   let handle: Running | undefined;
-  let ended = false;
   const exited = runInProcess(argv, {
     ...options,
     onStart: (run) => {
@@ -149,59 +145,23 @@ export function startInProcess(argv: string[], options: InProcessOptions = {}): 
       options.onStart?.(run);
     },
     onStdout: (text, run) => {
-      output.stdout += text;
+      watch.append('stdout', text);
       options.onStdout?.(text, run);
-      notify();
     },
     onStderr: (text, run) => {
-      output.stderr += text;
+      watch.append('stderr', text);
       options.onStderr?.(text, run);
-      notify();
     },
-  }).finally(() => {
-    ended = true;
-    notify();
-  });
-  const waitFor = (stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 10_000) =>
-    new Promise<RegExpExecArray>((resolve, reject) => {
-      const check = () => {
-        const match = pattern.exec(output[stream]);
-        if (match) {
-          done();
-          resolve(match);
-        } else if (ended) {
-          done();
-          reject(
-            new Error(
-              `\`${argv.join(' ')}\` ended before its ${stream} matched ${pattern}.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`,
-            ),
-          );
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `No ${pattern} on the ${stream} of \`${argv.join(' ')}\` within ${timeoutMs}ms.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`,
-          ),
-        );
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        listeners.delete(check);
-      };
-      listeners.add(check);
-      check();
-    });
+  }).finally(() => watch.end());
   return {
     get stdout() {
-      return output.stdout;
+      return watch.output.stdout;
     },
     get stderr() {
-      return output.stderr;
+      return watch.output.stderr;
     },
     kill: (signal) => handle?.kill(signal),
-    waitFor,
+    waitFor: (stream, pattern, timeoutMs) => watch.waitFor(stream, pattern, timeoutMs),
     exited,
   };
 }

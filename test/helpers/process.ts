@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { OutputWatch } from './output-watch.js';
 
 /**
  * The one way tests start the built binary (`node bin/stackone-connect.js ...`) with pipes for its
@@ -73,16 +74,13 @@ export function killRunningClis(): void {
 export function startCli(args: string[], options: CliOptions = {}): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(options.env), cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   running.add(child);
-  const output = { stdout: '', stderr: '' };
-  const listeners = new Set<() => void>();
-  let ended = false;
+  const watch = new OutputWatch(args.join(' '), 15_000);
   const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
 
   for (const stream of ['stdout', 'stderr'] as const) {
     child[stream].setEncoding('utf8').on('data', (chunk: string) => {
-      output[stream] += chunk;
+      watch.append(stream, chunk);
       if (stream === 'stderr') options.onStderr?.(chunk, child);
-      for (const listener of listeners) listener();
     });
   }
   const exited = new Promise<CliResult>((resolvePromise, reject) => {
@@ -90,56 +88,23 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
     child.on('close', (code, signal) => {
       clearTimeout(killer);
       running.delete(child);
-      ended = true;
-      for (const listener of listeners) listener();
-      resolvePromise({ code, signal, stdout: output.stdout, stderr: output.stderr });
+      watch.end();
+      resolvePromise({ code, signal, ...watch.output });
     });
   });
   child.stdin!.on('error', () => undefined); // the CLI may exit before reading stdin
   child.stdin!.end(options.input ?? '');
 
-  const waitFor = (stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> =>
-    new Promise((resolvePromise, reject) => {
-      const done = (): void => {
-        listeners.delete(check);
-        clearTimeout(timer);
-      };
-      const check = (): void => {
-        const match = pattern.exec(output[stream]);
-        if (match) {
-          done();
-          resolvePromise(match);
-        } else if (ended) {
-          done();
-          reject(
-            new Error(
-              `\`${args.join(' ')}\` ended before its ${stream} matched ${pattern}.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`,
-            ),
-          );
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `No ${pattern} on the ${stream} of \`${args.join(' ')}\` within ${timeoutMs}ms.\nstdout: ${output.stdout}\nstderr: ${output.stderr}`,
-          ),
-        );
-      }, timeoutMs);
-      listeners.add(check);
-      check();
-    });
-
   options.onStart?.(child);
   return {
     get stdout() {
-      return output.stdout;
+      return watch.output.stdout;
     },
     get stderr() {
-      return output.stderr;
+      return watch.output.stderr;
     },
     child,
-    waitFor,
+    waitFor: (stream, pattern, timeoutMs) => watch.waitFor(stream, pattern, timeoutMs),
     exited,
     kill: (signal = 'SIGTERM') => void child.kill(signal),
   };
