@@ -5,27 +5,27 @@ import { harnessEnv, killAllPtys, spawnPty } from '../helpers/pty.js';
 const h = useHarness({ process: true });
 afterEach(killAllPtys);
 
+/** Every value but the customer's name and the provider is a flag: the CLI asks for those two. */
+const CREATE = [
+  'session',
+  'create',
+  '--origin-owner-id',
+  'acme',
+  '--categories',
+  'hris',
+  '--type',
+  'test',
+  '--expires-in',
+  '1h',
+  '--label',
+  'x',
+  '--no-wait',
+];
+
 describe('the provider question when GET /connectors/meta fails', () => {
   test('says why in one line and takes the provider key as free text', async () => {
     h.emulator.injectFaults([{ path: '/connectors/meta', kind: 'status', status: 500, times: 5 }]);
-    const t = spawnPty(
-      [
-        'session',
-        'create',
-        '--origin-owner-id',
-        'acme',
-        '--categories',
-        'hris',
-        '--type',
-        'test',
-        '--expires-in',
-        '1h',
-        '--label',
-        'x',
-        '--no-wait',
-      ],
-      { env: harnessEnv(h) },
-    );
+    const t = spawnPty(CREATE, { env: harnessEnv(h) });
     await t.answer('? Customer name', 'Acme');
     const why = await t.waitFor(/! Could not load the provider list \([^\n]*\); type the provider key instead\.\n/);
     expect(why).toContain('500 Internal Server Error');
@@ -50,24 +50,7 @@ describe('the provider question when GET /connectors/meta fails', () => {
 
   test('an empty answer leaves the choice to the customer (no provider sent)', async () => {
     h.emulator.injectFaults([{ path: '/connectors/meta', kind: 'html', status: 502 }]);
-    const t = spawnPty(
-      [
-        'session',
-        'create',
-        '--origin-owner-id',
-        'acme',
-        '--categories',
-        'hris',
-        '--type',
-        'test',
-        '--expires-in',
-        '1h',
-        '--label',
-        'x',
-        '--no-wait',
-      ],
-      { env: harnessEnv(h) },
-    );
+    const t = spawnPty(CREATE, { env: harnessEnv(h) });
     await t.answer('? Customer name', 'Acme');
     await t.waitFor('Could not load the provider list');
     await t.answer('? Provider key');
